@@ -1,0 +1,109 @@
+/**
+ * Dates: the as-of date an answer is given for, and dates written inside a question
+ * ("what was the rule in June 2016", "el 21 de marzo de 2017"). The core never reads the
+ * clock; "today" is passed in by the caller.
+ */
+import type { CompiledLexicon } from "./text.js";
+
+export interface DateInText {
+  /** YYYY-MM-DD */
+  date: string;
+  /** True when only a month or a year was given and a day was chosen for it. */
+  approximate: boolean;
+  /** The words the date was read from. */
+  text: string;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Is this a real calendar date written as YYYY-MM-DD? */
+export function isIsoDate(value: string): boolean {
+  if (!ISO_DATE.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
+function iso(year: number, month: number, day: number): string | undefined {
+  const value = `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+  return isIsoDate(value) ? value : undefined;
+}
+
+// A season or part of a year read as one representative day.
+const SEASON_DAY: Record<string, [number, number]> = {
+  winter: [1, 15],
+  spring: [4, 15],
+  summer: [7, 15],
+  fall: [10, 15],
+  autumn: [10, 15],
+  early: [2, 15],
+  mid: [7, 1],
+  late: [11, 15],
+  invierno: [1, 15],
+  primavera: [4, 15],
+  verano: [7, 15],
+  otono: [10, 15],
+};
+
+/** Birth dates and the like are not the date a question is about. */
+const NOT_AN_AS_OF = /(?:born|birth|dob|d\.o\.b|nacid[oa]|nacimiento)\W*(?:\w+\W+){0,3}$/;
+
+/**
+ * The first date a question names, if any. A bare year reads as July 1 of that year, a
+ * month and year as the 15th: both are marked approximate so the answer can say so.
+ */
+export function findDateInText(question: string, lex: CompiledLexicon): DateInText | undefined {
+  const text = question
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase();
+  const candidates: { index: number; found: DateInText }[] = [];
+  const push = (index: number, date: string | undefined, approximate: boolean, raw: string) => {
+    if (!date) return;
+    if (NOT_AN_AS_OF.test(text.slice(Math.max(0, index - 30), index))) return;
+    candidates.push({ index, found: { date, approximate, text: raw.trim() } });
+  };
+
+  for (const m of text.matchAll(/\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b/g)) {
+    push(m.index, iso(+m[1]!, +m[2]!, +m[3]!), false, m[0]);
+  }
+  for (const m of text.matchAll(/\b(\d{1,2})\/(\d{1,2})\/((?:19|20)?\d\d)\b/g)) {
+    const year = m[3]!.length === 2 ? 2000 + +m[3]! : +m[3]!;
+    push(m.index, iso(year, +m[1]!, +m[2]!), false, m[0]);
+  }
+  const monthNames = [...lex.months.keys()].sort((a, b) => b.length - a.length).join("|");
+  // "June 5, 2016", "June 5th 2016", "June 2016"
+  const monthFirst = new RegExp(`\\b(${monthNames})\\.?\\s+(?:(\\d{1,2})(?:st|nd|rd|th)?,?\\s+)?(?:of\\s+|de\\s+)?((?:19|20)\\d\\d)\\b`, "g");
+  for (const m of text.matchAll(monthFirst)) {
+    const month = lex.months.get(m[1]!)!;
+    push(m.index, iso(+m[3]!, month, m[2] ? +m[2] : 15), !m[2], m[0]);
+  }
+  // "5 June 2016", "21 de marzo de 2017"
+  const dayFirst = new RegExp(`\\b(\\d{1,2})\\s+(?:de\\s+)?(${monthNames})\\.?,?\\s+(?:de\\s+|del\\s+)?((?:19|20)\\d\\d)\\b`, "g");
+  for (const m of text.matchAll(dayFirst)) {
+    push(m.index, iso(+m[3]!, lex.months.get(m[2]!)!, +m[1]!), false, m[0]);
+  }
+  // "summer 2025", "early 2026"
+  const seasons = Object.keys(SEASON_DAY).join("|");
+  for (const m of text.matchAll(new RegExp(`\\b(${seasons})(?:\\s+of|\\s+de|\\s+del)?\\s+((?:19|20)\\d\\d)\\b`, "g"))) {
+    const [month, day] = SEASON_DAY[m[1]!]!;
+    push(m.index, iso(+m[2]!, month, day), true, m[0]);
+  }
+  // A bare year, unless it is part of something already read or a number like "PS 2017".
+  for (const m of text.matchAll(/(?<![\d/-])\b((?:19|20)\d\d)\b(?![\d/-])/g)) {
+    if (candidates.some((c) => m.index >= c.index && m.index < c.index + c.found.text.length + 1)) continue;
+    if (/(?:ps|is|ms|hs|room|no\.?|#|number|unit|apt|i-?|form)\s*$/.test(text.slice(Math.max(0, m.index - 7), m.index))) continue;
+    push(m.index, iso(+m[1]!, 7, 1), true, m[0]);
+  }
+  candidates.sort((a, b) => a.index - b.index);
+  return candidates[0]?.found;
+}
+
+/** Today's date in New York, where the policy applies. Only the edges (CLI, servers) call this. */
+export function todayInNewYork(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone: "America/New_York",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(now);
+}

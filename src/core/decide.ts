@@ -1,0 +1,235 @@
+/**
+ * Decisions: the SPEC's table, first matching row wins, evaluated as of a date. A row
+ * applies only when one of its legal grounds holds and cites a source in force on that
+ * date; its steps and citations are filtered the same way. The result is the one
+ * channel-neutral Answer every surface renders (and `ask --json` prints).
+ */
+import type { Condition, Rule, Step } from "../policy/schema.js";
+import type { PolicyPack } from "../policy/load.js";
+import type { Decision, FactName, Facts, Queue, Role } from "../policy/vocabulary.js";
+import { FACT_NAMES } from "../policy/vocabulary.js";
+import type { Reading } from "./extract.js";
+
+export interface CitationOut {
+  id: string;
+  source: string;
+  title: string;
+  /** The source's date as published ("2026" for the mayoral order, which gives only a year). */
+  date: string;
+  quote: string;
+}
+
+export interface ClarifyOut {
+  fact: FactName;
+  question: string;
+  options: string[];
+  /** The fact value each option stands for, in the same order. */
+  values: string[];
+}
+
+export interface Answer {
+  decision: Decision;
+  /** The SPEC row that decided. */
+  row: number;
+  /** One plain line: the decision as the employee should read it first. */
+  headline: string;
+  asOf: string;
+  facts: Facts;
+  signals: Reading["signals"];
+  steps: string[];
+  /** For each step, the indexes of the citations it rests on. */
+  stepCitations: number[][];
+  escalate: { required: boolean; queue: Queue; urgent: boolean; offered: boolean };
+  /** Who to call, for the asker's role. */
+  contacts: string[];
+  clarify: ClarifyOut[];
+  citations: CitationOut[];
+  /** Ids of the sources in force on the as-of date. */
+  inForce: string[];
+  notes: string[];
+  language: Reading["language"];
+}
+
+export interface DecideOptions {
+  asOf: string;
+  /** How the as-of date was chosen, so the answer can say so. */
+  asOfFrom: "today" | "asked" | "question";
+}
+
+/** What a condition is tested against: the facts, the signals and the date. */
+interface Situation {
+  facts: Facts;
+  signals: Reading["signals"];
+  inScope: boolean;
+  asOf: string;
+}
+
+function holds(cond: Condition | undefined, s: Situation): boolean {
+  if (!cond) return true;
+  for (const name of FACT_NAMES) {
+    const test = (cond as Record<string, unknown>)[name] as string[] | { not: string[] } | undefined;
+    if (!test) continue;
+    const value = s.facts[name];
+    if (Array.isArray(test) ? !test.includes(value) : test.not.includes(value)) return false;
+  }
+  for (const [name, wanted] of Object.entries(s.signals)) {
+    const test = (cond as Record<string, unknown>)[name];
+    if (typeof test === "boolean" && test !== wanted) return false;
+  }
+  if (cond.inScope !== undefined && cond.inScope !== s.inScope) return false;
+  if (cond.asOfBefore && !(s.asOf < cond.asOfBefore)) return false;
+  if (cond.asOfFrom && !(s.asOf >= cond.asOfFrom)) return false;
+  return true;
+}
+
+/** The pack, indexed for answering: built once, read by every question. */
+export interface CompiledPack {
+  pack: PolicyPack;
+  citationById: Map<string, CitationOut & { inForceFrom: string; until?: string; approximateStart: boolean }>;
+  rules: Rule[];
+}
+
+export function compilePack(pack: PolicyPack): CompiledPack {
+  const sourceById = new Map(pack.sources.map((s) => [s.id, s]));
+  const citationById = new Map(
+    pack.citations.map((c) => {
+      const source = sourceById.get(c.source)!;
+      return [
+        c.id,
+        {
+          id: c.id,
+          source: c.source,
+          title: source.title,
+          date: source.date,
+          quote: c.quote,
+          inForceFrom: source.inForceFrom,
+          ...(source.until ? { until: source.until } : {}),
+          approximateStart: source.approximateStart,
+        },
+      ];
+    }),
+  );
+  return { pack, citationById, rules: pack.rules };
+}
+
+function inForce(c: { inForceFrom: string; until?: string }, asOf: string): boolean {
+  return c.inForceFrom <= asOf && (!c.until || asOf < c.until);
+}
+
+function citesInForce(compiled: CompiledPack, ids: string[], asOf: string): string[] {
+  return ids.filter((id) => inForce(compiled.citationById.get(id)!, asOf));
+}
+
+/** Does the rule hold on this date? Rules without grounds hold whenever their condition does. */
+function ruleApplies(rule: Rule, s: Situation, compiled: CompiledPack): boolean {
+  if (!holds(rule.when, s)) return false;
+  if (rule.grounds.length === 0) return true;
+  return rule.grounds.some((g) => holds(g.when, s) && citesInForce(compiled, g.cite, s.asOf).length > 0);
+}
+
+function fill(template: string, s: Situation): string {
+  return template.replaceAll("{asOf}", s.asOf);
+}
+
+export function decide(reading: Reading, options: DecideOptions, compiled: CompiledPack): Answer {
+  const s: Situation = { facts: reading.facts, signals: reading.signals, inScope: reading.inScope, asOf: options.asOf };
+  const rule = compiled.rules.find((r) => ruleApplies(r, s, compiled)) ?? compiled.rules[compiled.rules.length - 1]!;
+  const pack = compiled.pack;
+
+  const citations: CitationOut[] = [];
+  const indexOf = new Map<string, number>();
+  const steps: string[] = [];
+  const stepCitations: number[][] = [];
+  const addStep = (step: Step) => {
+    if (!holds(step.when, s)) return;
+    const cited = citesInForce(compiled, step.cite, s.asOf);
+    if (!step.service && cited.length === 0) return; // nothing in force to rest this point on
+    const text = fill(step.say, s);
+    if (steps.includes(text)) return;
+    const refs = cited.map((id) => {
+      let i = indexOf.get(id);
+      if (i === undefined) {
+        const { id: cid, source, title, date, quote } = compiled.citationById.get(id)!;
+        i = citations.push({ id: cid, source, title, date, quote }) - 1;
+        indexOf.set(id, i);
+      }
+      return i;
+    });
+    steps.push(text);
+    stepCitations.push(refs);
+  };
+
+  rule.steps.forEach(addStep);
+  let urgentFromOverlay = false;
+  for (const overlay of pack.overlays) {
+    if (overlay.exceptDecisions.includes(rule.decision)) continue;
+    if (overlay.onlyDecisions.length > 0 && !overlay.onlyDecisions.includes(rule.decision)) continue;
+    if (!holds(overlay.when, s)) continue;
+    const before = steps.length;
+    overlay.steps.forEach(addStep);
+    if (overlay.urgent && steps.length > before) urgentFromOverlay = true;
+  }
+
+  const target = pack.escalation.find((t) => t.roles.includes(reading.facts.role as Role))!;
+  const mode = rule.escalate;
+  const required = mode === "required" || mode === "urgent" || mode === "notify" || urgentFromOverlay;
+  const escalate = {
+    required,
+    queue: target.queue,
+    urgent: mode === "urgent" || mode === "notify" || urgentFromOverlay,
+    offered: mode !== "none" || required,
+  };
+  const contacts = target.contacts.filter((c) => holds(c.when, s)).map((c) => c.say);
+
+  const clarify: ClarifyOut[] = [];
+  for (const fact of rule.clarify) {
+    // At a school every non-local agency is covered alike, so who they are changes nothing.
+    if (fact === "requester" && reading.facts.place === "school") continue;
+    for (const q of pack.clarify) {
+      if (q.fact === fact && q.askWhen.includes(reading.facts[fact])) {
+        clarify.push({ fact, question: q.question, options: q.options.map((o) => o.label), values: q.options.map((o) => o.value) });
+      }
+    }
+  }
+
+  const inForceIds = pack.sources.filter((src) => inForce(src, s.asOf)).map((src) => src.id);
+  const notes: string[] = [];
+  if (options.asOfFrom === "question" && reading.dateInText) {
+    notes.push(
+      reading.dateInText.approximate
+        ? `I read "${reading.dateInText.text}" in your question as ${s.asOf} and answered for that date; ask again with an exact date if the day matters.`
+        : `I answered as of ${s.asOf}, the date in your question.`,
+    );
+  }
+  if (options.asOfFrom !== "today" && rule.decision !== "OUT_OF_SCOPE") {
+    const titles = pack.sources.filter((src) => inForceIds.includes(src.id)).map((src) => `${src.title} (${src.date})`);
+    notes.push(
+      titles.length > 0
+        ? `Sources in force on ${s.asOf}: ${titles.join("; ")}.`
+        : `None of the policy sources was in force on ${s.asOf}.`,
+    );
+  }
+  for (const src of pack.sources) {
+    if (src.approximateStart && citations.some((c) => c.source === src.id) && s.asOf.slice(0, 4) === src.inForceFrom.slice(0, 4) && options.asOfFrom !== "today") {
+      notes.push(`${src.title} gives only the year ${src.date}; I treat it as in force from ${src.inForceFrom}, which is approximate.`);
+    }
+  }
+
+  return {
+    decision: rule.decision,
+    row: rule.row,
+    headline: fill(rule.headline, s),
+    asOf: s.asOf,
+    facts: { ...reading.facts },
+    signals: { ...reading.signals },
+    steps,
+    stepCitations,
+    escalate,
+    contacts,
+    clarify,
+    citations,
+    inForce: inForceIds,
+    notes,
+    language: reading.language,
+  };
+}

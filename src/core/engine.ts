@@ -1,0 +1,70 @@
+/**
+ * The core's one entry point: question in, Answer out. Pure and synchronous: the pack is
+ * loaded and compiled once, "today" is passed in, and nothing here does I/O.
+ */
+import type { PolicyPack } from "../policy/load.js";
+import type { Facts, Role } from "../policy/vocabulary.js";
+import { compilePack, decide, type Answer, type CompiledPack } from "./decide.js";
+import { isIsoDate } from "./dates.js";
+import { readQuestion, type Reading } from "./extract.js";
+import { compileLexicon, type CompiledLexicon } from "./text.js";
+
+/** Longer questions are read up to this many characters (a chat message rarely is). */
+export const MAX_QUESTION_CHARS = 4000;
+
+export interface AskOptions {
+  /** Today's date in New York (YYYY-MM-DD); the caller owns the clock. */
+  today: string;
+  /** The asker's role from their profile or a flag. */
+  role?: Role;
+  /** An as-of date the asker chose (YYYY-MM-DD); wins over a date written in the question. */
+  date?: string;
+  /** Facts the asker corrected ("what I understood" buttons); they win over the text. */
+  overrides?: Partial<Facts>;
+}
+
+export class AskError extends Error {
+  override name = "AskError";
+}
+
+export interface Engine {
+  readonly pack: PolicyPack;
+  read(question: string, role?: Role): Reading;
+  ask(question: string, options: AskOptions): Answer;
+}
+
+export function createEngine(pack: PolicyPack): Engine {
+  const lexicon: CompiledLexicon = compileLexicon(pack.lexicon);
+  const compiled: CompiledPack = compilePack(pack);
+
+  const read = (question: string, role?: Role) =>
+    readQuestion(question.slice(0, MAX_QUESTION_CHARS), lexicon, role ? { role } : {});
+
+  return {
+    pack,
+    read,
+    ask(question, options) {
+      if (typeof question !== "string" || question.trim() === "") throw new AskError("the question is empty");
+      if (!isIsoDate(options.today)) throw new AskError(`today must be a date as YYYY-MM-DD, not "${options.today}"`);
+      if (options.date !== undefined && !isIsoDate(options.date)) {
+        throw new AskError(`the date must be a real date as YYYY-MM-DD, not "${options.date}"`);
+      }
+      const reading = read(question, options.role);
+      if (options.overrides) {
+        reading.facts = { ...reading.facts, ...options.overrides };
+        // A corrected fact makes the question in scope: the asker told us what it is about.
+        if (Object.keys(options.overrides).length > 0) reading.inScope = true;
+      }
+      let asOf = options.today;
+      let asOfFrom: "today" | "asked" | "question" = "today";
+      if (options.date) {
+        asOf = options.date;
+        asOfFrom = "asked";
+      } else if (reading.dateInText && reading.dateInText.date < options.today) {
+        asOf = reading.dateInText.date;
+        asOfFrom = "question";
+      }
+      return decide(reading, { asOf, asOfFrom }, compiled);
+    },
+  };
+}

@@ -1,0 +1,298 @@
+/**
+ * Fact extraction: free text in, the SPEC's seven facts (plus a few signals) out.
+ * Deterministic: the lexicon's patterns, negation and doubt scoping, first-person role
+ * cues, and the SPEC's conventions for which reading wins. A fact the text does not
+ * settle is `unknown`, never guessed.
+ */
+import type { Facts, Place, Request, Role, Signals } from "../policy/vocabulary.js";
+import type { TermName } from "../policy/lexicon-schema.js";
+import { findAll, isDoubted, isNegated, normalize, voiceOf, type CompiledLexicon, type Span } from "./text.js";
+import { findDateInText, type DateInText } from "./dates.js";
+
+export interface Reading {
+  facts: Facts;
+  signals: Signals;
+  /** Is the question about immigration or law-enforcement interaction with City staff, property or data? */
+  inScope: boolean;
+  /** A date the question itself names ("what was the rule in June 2016"). */
+  dateInText?: DateInText;
+  /** The question's language, as a hint for phrasing: "es" or "en". */
+  language: "en" | "es";
+  /** The normalised text the patterns read (for debugging; never stored). */
+  normalized: string;
+}
+
+/** Where each role usually works: the workplace when the question names none (SPEC: by phone, place is the asker's workplace). */
+const WORKPLACE_OF_ROLE: Partial<Record<Role, Place>> = {
+  doe: "school",
+  health: "hospital",
+  "social-services": "shelter-or-social-services",
+  corrections: "jail-or-custody",
+  "other-agency": "city-office",
+};
+
+const ROLE_TERMS: [Role, TermName][] = [
+  ["nypd", "role.nypd"],
+  ["doe", "role.doe"],
+  ["health", "role.health"],
+  ["social-services", "role.social-services"],
+  ["corrections", "role.corrections"],
+  ["other-agency", "role.other-agency"],
+  ["legal", "role.legal"],
+];
+
+/** Buildings in the order a mention wins when several are named (most specific first). */
+const PLACE_PRIORITY: [Place, TermName][] = [
+  ["jail-or-custody", "place.jail-or-custody"],
+  ["police-facility", "place.police-facility"],
+  ["school", "place.school"],
+  ["hospital", "place.hospital"],
+  ["shelter-or-social-services", "place.shelter-or-social-services"],
+  ["city-office", "place.city-office"],
+];
+
+const WORKPLACE_ROLE_OF_PLACE: Partial<Record<Place, Role>> = {
+  school: "doe",
+  hospital: "health",
+  "shelter-or-social-services": "social-services",
+  "jail-or-custody": "corrections",
+  "police-facility": "nypd",
+};
+
+class Matcher {
+  private cache = new Map<TermName, Span[]>();
+  constructor(
+    readonly text: string,
+    readonly lex: CompiledLexicon,
+  ) {}
+
+  all(term: TermName): Span[] {
+    let spans = this.cache.get(term);
+    if (!spans) {
+      spans = findAll(this.lex.terms[term], this.text);
+      this.cache.set(term, spans);
+    }
+    return spans;
+  }
+
+  /** Matches that are neither negated nor doubted. */
+  affirmed(term: TermName): Span[] {
+    return this.all(term).filter((s) => !isNegated(this.text, s, this.lex) && !isDoubted(this.text, s, this.lex));
+  }
+
+  negated(term: TermName): Span[] {
+    return this.all(term).filter((s) => isNegated(this.text, s, this.lex));
+  }
+
+  doubted(term: TermName): Span[] {
+    return this.all(term).filter((s) => !isNegated(this.text, s, this.lex) && isDoubted(this.text, s, this.lex));
+  }
+
+  has(term: TermName): boolean {
+    return this.all(term).length > 0;
+  }
+
+  /** Present and not negated (doubt does not matter: "maybe ICE" is still ICE). */
+  present(term: TermName): boolean {
+    return this.all(term).some((s) => !isNegated(this.text, s, this.lex));
+  }
+}
+
+function readRole(m: Matcher): { role: Role; fromWorkplace: boolean } {
+  let best: { role: Role; weight: number; length: number; start: number } | undefined;
+  for (const [role, term] of ROLE_TERMS) {
+    for (const span of m.all(term)) {
+      const voice = voiceOf(m.text, span, m.lex);
+      if (voice === "none") continue;
+      // A lawyer is legal staff only when they say so of themselves ("our lawyer" is not).
+      if (role === "legal" && voice !== "self") continue;
+      const weight = voice === "self" ? 2 : 1;
+      const better =
+        !best ||
+        weight > best.weight ||
+        (weight === best.weight && span.text.length > best.length) ||
+        (weight === best.weight && span.text.length === best.length && span.start < best.start);
+      if (better) best = { role, weight, length: span.text.length, start: span.start };
+    }
+  }
+  return best ? { role: best.role, fromWorkplace: best.weight === 1 } : { role: "unknown", fromWorkplace: false };
+}
+
+function readPlace(m: Matcher, explicitEntry: boolean): Place {
+  const named = PLACE_PRIORITY.filter(([, term]) => m.present(term)).map(([place]) => place);
+  const onStreet = m.present("place.street-or-public-space");
+  // Agents on a sidewalk or street outside a site are on the street, unless they ask to come in.
+  if (onStreet && (!explicitEntry || named.length === 0)) return "street-or-public-space";
+  // "ICE at the precinct front desk wants to see the cells": the agents are at the desk.
+  if (named[0] === "jail-or-custody" && named.includes("police-facility") && m.present("area.public")) {
+    return "police-facility";
+  }
+  return named[0] ?? "unknown";
+}
+
+function readDocument(m: Matcher, agentsInvolved: boolean): { document: Facts["document"]; arrestWarrant: boolean } {
+  const judicial = m.affirmed("judicial").length > 0;
+  const judicialDenied = m.negated("judicial").length > 0;
+  const judicialDoubted = m.doubted("judicial").length > 0;
+  const administrative = m.affirmed("administrative").length > 0 || m.doubted("administrative").length > 0;
+  const subpoena = m.present("subpoena");
+  const paper = m.affirmed("paper").length > 0 || m.doubted("paper").length > 0;
+  const paperDenied = m.negated("paper").length > 0;
+  const arrestWarrant = m.present("arrestWarrant");
+
+  let document: Facts["document"];
+  if (judicial) document = "judicial-warrant";
+  else if (administrative) document = "administrative-warrant";
+  else if (subpoena) document = "subpoena";
+  // "a warrant, but not signed by a judge": a paper that is not a court warrant.
+  else if (judicialDenied && paper) document = "administrative-warrant";
+  else if (judicialDenied || paperDenied) document = "none";
+  else if (paper || judicialDoubted) document = "unknown";
+  else if (m.present("letterOnly")) document = "none";
+  else document = agentsInvolved ? "unknown" : "none";
+  return { document, arrestWarrant: arrestWarrant && document === "judicial-warrant" };
+}
+
+function readArea(m: Matcher): Facts["area"] {
+  if (m.present("area.public")) return "public";
+  const inside = m.all("area.non-public").some((span) => {
+    const before = m.text.slice(Math.max(0, span.start - 40), span.start);
+    return /(?:are|is|were|was|already|got|went|walked|walking|wandering|roaming|now|currently|inside|standing|came) (?:[a-z]+ ){0,3}$/.test(
+      before,
+    ) && !/(?:want|wants|wanted|trying|try|tried|asking|asked|to go|to get|to enter|to search|to see|let them|let him|let her) (?:[a-z]+ ){0,3}$/.test(before);
+  });
+  return inside ? "non-public" : "unknown";
+}
+
+function readPressure(m: Matcher): Facts["pressure"] {
+  if (m.affirmed("force").length > 0) return "force-or-threat";
+  if (m.affirmed("emergency").length > 0) return "emergency";
+  if (m.affirmed("insists").length > 0) return "insists";
+  return "none";
+}
+
+function countSpanish(text: string, markers: Set<string>): boolean {
+  let es = 0;
+  let en = 0;
+  for (const w of text.split(" ")) {
+    if (markers.has(w)) es++;
+    else if (w === "the" || w === "is" || w === "are" || w === "and" || w === "to" || w === "what" || w === "they") en++;
+  }
+  return es >= 3 && es > en;
+}
+
+export interface ReadOptions {
+  /** The role from the asker's profile or a flag; a first-person statement in the text wins over it. */
+  role?: Role;
+}
+
+export function readQuestion(question: string, lex: CompiledLexicon, options: ReadOptions = {}): Reading {
+  const text = normalize(question, lex);
+  const m = new Matcher(text, lex);
+
+  // Who the agents are.
+  let requester: Facts["requester"] = m.present("immigration")
+    ? "immigration"
+    : m.present("federal")
+      ? "federal-law-enforcement"
+      : m.present("otherAgents")
+        ? "unknown-law-enforcement"
+        : "none";
+  // "They showed a court order": a warrant or an ICE form means agents, even unnamed.
+  const paperShown = m.present("judicial") || m.present("administrative") || m.affirmed("paper").some((p) => /warrant/.test(p.text));
+  if (requester === "none" && paperShown) requester = "unknown-law-enforcement";
+  const agentsInvolved = requester !== "none";
+
+  // Who is asking: "I'm a school safety agent" beats a profile role; a profile beats "our shelter".
+  const textRole = readRole(m);
+  let role: Role = textRole.role;
+  if (options.role && options.role !== "unknown" && (role === "unknown" || textRole.fromWorkplace)) role = options.role;
+
+  // What they want, in the SPEC's order of precedence.
+  const custody = m.present("custody");
+  const detainerWords = m.all("detainer").filter((s) => !isNegated(text, s, lex));
+  const strongDetainer = detainerWords.some((s) => /detainer|i247|hold/.test(s.text));
+  const detainer = (detainerWords.length > 0 && (custody || strongDetainer)) || (m.present("hold") && custody);
+  const explicitEntry = m.present("entry");
+  const taskForce = m.present("taskForce");
+  const criminalFocus = m.present("criminalFocus");
+  const agreement = m.present("agreement");
+  const assistance = m.present("assistance") || (m.present("hold") && !custody);
+  const information = m.present("information");
+  const referral = m.present("referral");
+
+  let place = readPlace(m, explicitEntry);
+  if (place === "unknown" && WORKPLACE_OF_ROLE[role]) place = WORKPLACE_OF_ROLE[role]!;
+  // The asker's workplace tells their role when nothing else does ("admitted here", "our clinic").
+  if (role === "unknown" && textRole.role === "unknown") {
+    const own = readOwnWorkplace(m);
+    if (own) role = own;
+  }
+
+  const presentAtSite =
+    agentsInvolved && m.present("presence") && ((place !== "unknown" && place !== "street-or-public-space") || m.present("area.public"));
+
+  const topic = m.has("topic");
+  const inScope =
+    agentsInvolved || topic || agreement || strongDetainer || (taskForce && criminalFocus) || (referral && m.present("topic"));
+
+  let request: Request;
+  if (agreement) request = "agreement";
+  else if (taskForce && (criminalFocus || agentsInvolved || inScope)) request = "task-force";
+  else if (detainer) request = "detainer";
+  else if (assistance && agentsInvolved) request = "assistance";
+  else if (explicitEntry && agentsInvolved) request = "entry";
+  else if (information && (agentsInvolved || topic)) request = "information";
+  else if (presentAtSite) request = "entry";
+  // Agents holding a warrant or an ICE form, and nothing else asked: they want to come in.
+  else if (paperShown && agentsInvolved && !m.present("referral")) request = "entry";
+  else if (assistance && inScope) request = "assistance";
+  else if (referral && inScope) request = "rights-referral";
+  else request = "general";
+
+  const { document, arrestWarrant } = readDocument(m, agentsInvolved);
+  const facts: Facts = {
+    role,
+    place,
+    area: readArea(m),
+    requester,
+    request,
+    document,
+    pressure: readPressure(m),
+  };
+  if (m.present("remote") && !m.present("presence")) facts.area = "unknown";
+
+  const signals: Signals = {
+    privateSite: m.present("privateSite"),
+    criminalFocus,
+    arrestWarrant,
+    wantsReferral: referral && request !== "rights-referral",
+    asksToResist: m.has("resist"),
+    instructionAttempt: m.has("instructionAttempt"),
+  };
+
+  const dateInText = findDateInText(question, lex);
+  return {
+    facts,
+    signals,
+    inScope,
+    ...(dateInText ? { dateInText } : {}),
+    language: countSpanish(text, lex.spanishMarkers) ? "es" : "en",
+    normalized: text,
+  };
+}
+
+/** "our clinic", "admitted here", "my students": the asker works at that kind of place. */
+function readOwnWorkplace(m: Matcher): Role | undefined {
+  for (const [place, term] of PLACE_PRIORITY) {
+    const role = WORKPLACE_ROLE_OF_PLACE[place];
+    if (!role) continue;
+    for (const span of m.all(term)) {
+      if (voiceOf(m.text, span, m.lex) !== "none") return role;
+      if (m.text.slice(span.end).startsWith(" here") || / (?:admitted|enrolled|staying|living) here/.test(m.text.slice(span.end, span.end + 30))) {
+        return role;
+      }
+    }
+  }
+  return undefined;
+}

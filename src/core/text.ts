@@ -1,0 +1,199 @@
+/**
+ * Text normalisation and term matching: the lexicon compiled once into regular
+ * expressions, and the few questions the extractor asks of a match (is it negated, is it
+ * doubted, is it said in the first person). Pure and synchronous.
+ */
+import type { Lexicon, TermName } from "../policy/lexicon-schema.js";
+import { TERM_NAMES } from "../policy/lexicon-schema.js";
+
+export interface Span {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface CompiledLexicon {
+  rewrites: [RegExp, string][];
+  words: Map<string, string>;
+  /** Fuzzy spelling: a variant one edit away -> the intended word. */
+  spellingVariants: Map<string, string>;
+  /** Words the spelling corrector must leave alone (every word the lexicon itself uses). */
+  knownWords: Set<string>;
+  negationCues: Set<string>;
+  negationBreakers: Set<string>;
+  negationWindow: number;
+  negatedAfter: RegExp;
+  doubt: RegExp;
+  selfCue: RegExp;
+  ownCue: RegExp;
+  notOwn: RegExp;
+  here: RegExp;
+  terms: Record<TermName, RegExp>;
+  months: Map<string, number>;
+  spanishMarkers: Set<string>;
+}
+
+const WORD_EDGE_BEFORE = "(?<![a-z0-9])";
+const WORD_EDGE_AFTER = "(?![a-z0-9])";
+
+function alternatives(source: string | string[]): string {
+  return (Array.isArray(source) ? source : [source]).map((s) => `(?:${s})`).join("|");
+}
+
+function deletions(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
+  return out;
+}
+
+export function compileLexicon(lex: Lexicon): CompiledLexicon {
+  const terms = {} as Record<TermName, RegExp>;
+  const knownWords = new Set<string>();
+  for (const name of TERM_NAMES) {
+    const source = alternatives(lex.terms[name]);
+    terms[name] = new RegExp(`${WORD_EDGE_BEFORE}(?:${source})${WORD_EDGE_AFTER}`, "g");
+    for (const w of source.match(/[a-z]{3,}/g) ?? []) knownWords.add(w);
+  }
+  for (const w of Object.values(lex.words).join(" ").split(" ")) knownWords.add(w);
+
+  // Symmetric-deletion index: a word one letter short of a target, one letter long, or
+  // with one letter changed or two swapped, maps to the target.
+  const spellingVariants = new Map<string, string>();
+  const targets = [...new Set(lex.spelling)];
+  for (const target of targets) knownWords.add(target);
+  for (const target of targets) {
+    for (const d of deletions(target)) if (!spellingVariants.has(`-${d}`)) spellingVariants.set(`-${d}`, target);
+    spellingVariants.set(`=${target}`, target);
+  }
+
+  const wholeWordsBefore = (cue: string) => new RegExp(`(?:^|\\s)${cue}(?: [a-z0-9]+){0,3} ?$`);
+  return {
+    rewrites: lex.rewrites.map(([pattern, replacement]) => [new RegExp(pattern, "g"), replacement]),
+    words: new Map(Object.entries(lex.words)),
+    spellingVariants,
+    knownWords,
+    negationCues: new Set(lex.negation.cues),
+    negationBreakers: new Set(lex.negation.breakers),
+    negationWindow: lex.negation.window,
+    negatedAfter: new RegExp(lex.negation.after),
+    doubt: new RegExp(`(?:^|\\s)${lex.negation.doubt}(?=\\s|$)`),
+    selfCue: wholeWordsBefore(lex.firstPerson.self),
+    ownCue: wholeWordsBefore(lex.firstPerson.own),
+    notOwn: new RegExp(`(?:^|\\s)${lex.firstPerson.notOwn}(?:\\s|$)`),
+    here: new RegExp(lex.firstPerson.here),
+    terms,
+    months: new Map(Object.entries(lex.months)),
+    spanishMarkers: new Set(lex.spanishMarkers),
+  };
+}
+
+function correctSpelling(token: string, lex: CompiledLexicon): string {
+  if (token.length < 5 || lex.knownWords.has(token) || /\d/.test(token)) return token;
+  // One letter missing from a target ("warrnt"), or one extra ("warrrant"), or one
+  // changed or swapped ("warrent", "wrarant").
+  const missing = lex.spellingVariants.get(`-${token}`);
+  if (missing) return missing;
+  for (const d of deletions(token)) {
+    const extra = lex.spellingVariants.get(`=${d}`);
+    if (extra) return extra;
+  }
+  if (token.length >= 6) {
+    for (const d of deletions(token)) {
+      const changed = lex.spellingVariants.get(`-${d}`);
+      if (changed && changed.length === token.length) return changed;
+    }
+  }
+  return token;
+}
+
+const CONTRACTIONS: [RegExp, string][] = [
+  [/\bcan't\b/g, "can not"],
+  [/\bwon't\b/g, "will not"],
+  [/\bain't\b/g, "is not"],
+  [/n't\b/g, " not"],
+  [/\bi'm\b/g, "i am"],
+  [/'re\b/g, " are"],
+  [/'ve\b/g, " have"],
+  [/'ll\b/g, " will"],
+  [/\b(it|he|she|that|there|what|who|where|here)'s\b/g, "$1 is"],
+];
+
+/**
+ * Lower case, accents removed, contractions expanded, the lexicon's rewrites applied,
+ * then tokens joined by single spaces with . , ; : ? ! kept as tokens of their own.
+ */
+export function normalize(text: string, lex: CompiledLexicon): string {
+  let s = text
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u201b`\u00b4]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/[\u2013\u2014]/g, " - ");
+  for (const [pattern, replacement] of CONTRACTIONS) s = s.replace(pattern, replacement);
+  for (const [pattern, replacement] of lex.rewrites) {
+    pattern.lastIndex = 0;
+    s = s.replace(pattern, replacement);
+  }
+  s = s.replace(/'/g, "");
+  const tokens = s.match(/[a-z0-9]+|[.,;:?!]/g) ?? [];
+  const out: string[] = [];
+  for (const token of tokens) {
+    const replaced = lex.words.get(token);
+    out.push(replaced ?? correctSpelling(token, lex));
+  }
+  return out.join(" ");
+}
+
+/** Every match of a term in normalised text. */
+export function findAll(term: RegExp, text: string): Span[] {
+  term.lastIndex = 0;
+  const spans: Span[] = [];
+  let m: RegExpExecArray | null;
+  while ((m = term.exec(text)) !== null) {
+    spans.push({ start: m.index, end: m.index + m[0].length, text: m[0] });
+    if (m[0].length === 0) term.lastIndex++;
+  }
+  return spans;
+}
+
+const CLAUSE_BREAK = /[.;:?!,]/;
+
+/** The words of the same clause before a position, nearest last. */
+function clauseBefore(text: string, start: number): string {
+  let i = start - 1;
+  while (i >= 0 && !CLAUSE_BREAK.test(text[i]!)) i--;
+  return text.slice(i + 1, start).trim();
+}
+
+/** Is this match negated ("no warrant", "did not show a warrant", "warrant? no")? */
+export function isNegated(text: string, span: Span, lex: CompiledLexicon): boolean {
+  const words = clauseBefore(text, span.start).split(" ").filter(Boolean);
+  // Negation inside the match itself ("no judge signed") counts as well.
+  const inside = span.text.split(" ");
+  if (inside.length > 1 && lex.negationCues.has(inside[0]!)) return true;
+  for (let k = words.length - 1, seen = 0; k >= 0 && seen < lex.negationWindow; k--, seen++) {
+    const word = words[k]!;
+    if (lex.negationBreakers.has(word)) return false;
+    if (lex.negationCues.has(word)) return true;
+  }
+  return lex.negatedAfter.test(text.slice(span.end));
+}
+
+/** Is the asker unsure of this ("not sure if it is signed by a judge", "they claim")? */
+export function isDoubted(text: string, span: Span, lex: CompiledLexicon): boolean {
+  const before = clauseBefore(text, span.start).split(" ").slice(-8).join(" ");
+  return lex.doubt.test(before);
+}
+
+export type Voice = "self" | "own" | "none";
+
+/** Does a role noun describe the asker ("I'm a nurse") or their workplace ("our shelter")? */
+export function voiceOf(text: string, span: Span, lex: CompiledLexicon): Voice {
+  const before = clauseBefore(text, span.start);
+  if (lex.selfCue.test(before)) return "self";
+  // "Nurse here." / "Officer here, ..." at the start of a message.
+  if (text.slice(span.end).startsWith(" here") && lex.here.test(text.slice(0, span.start))) return "self";
+  if (lex.ownCue.test(before) && !lex.notOwn.test(before.split(" ").slice(-3).join(" "))) return "own";
+  return "none";
+}

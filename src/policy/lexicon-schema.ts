@@ -1,0 +1,91 @@
+/**
+ * The shape of lexicon.yaml: the extraction vocabulary. Every pattern must compile as a
+ * JavaScript regular expression; a broken one is reported with its term name.
+ */
+import { z } from "zod";
+
+const regexSource = z.string().min(1).superRefine((source, ctx) => {
+  try {
+    new RegExp(source, "u");
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${(error as Error).message}` });
+  }
+});
+
+/** The term groups the extractor reads; the lexicon must define every one of them. */
+export const TERM_NAMES = [
+  "immigration",
+  "federal",
+  "otherAgents",
+  "role.nypd",
+  "role.doe",
+  "role.health",
+  "role.social-services",
+  "role.corrections",
+  "role.other-agency",
+  "role.legal",
+  "place.jail-or-custody",
+  "place.police-facility",
+  "place.school",
+  "place.hospital",
+  "place.shelter-or-social-services",
+  "place.city-office",
+  "place.street-or-public-space",
+  "privateSite",
+  "area.public",
+  "area.non-public",
+  "area.inside",
+  "remote",
+  "agreement",
+  "taskForce",
+  "criminalFocus",
+  "detainer",
+  "custody",
+  "hold",
+  "assistance",
+  "information",
+  "entry",
+  "presence",
+  "referral",
+  "judicial",
+  "arrestWarrant",
+  "administrative",
+  "subpoena",
+  "paper",
+  "letterOnly",
+  "force",
+  "emergency",
+  "insists",
+  "resist",
+  "instructionAttempt",
+  "topic",
+] as const;
+export type TermName = (typeof TERM_NAMES)[number];
+
+const termShape = Object.fromEntries(
+  TERM_NAMES.map((name) => [name, z.union([regexSource, z.array(regexSource).min(1)])]),
+) as unknown as Record<TermName, z.ZodType<string | string[]>>;
+
+export const lexiconSchema = z.strictObject({
+  rewrites: z.array(z.tuple([regexSource, z.string()])),
+  words: z.record(z.string().regex(/^[a-z0-9]+$/), z.string()),
+  spelling: z.array(z.string().regex(/^[a-z]{5,}$/, "spelling targets are single words of five letters or more")),
+  negation: z.strictObject({
+    cues: z.array(z.string().min(1)).min(1),
+    breakers: z.array(z.string().min(1)),
+    window: z.number().int().min(1).max(12),
+    after: regexSource,
+    doubt: regexSource,
+  }),
+  firstPerson: z.strictObject({
+    self: regexSource,
+    here: regexSource,
+    own: regexSource,
+    notOwn: regexSource,
+  }),
+  terms: z.strictObject(termShape),
+  months: z.record(z.string(), z.number().int().min(1).max(12)),
+  spanishMarkers: z.array(z.string()),
+});
+
+export type Lexicon = z.infer<typeof lexiconSchema>;
