@@ -60,7 +60,7 @@ export function createEngine(pack: PolicyPack): Engine {
       if (options.date) {
         asOf = options.date;
         asOfFrom = "asked";
-      } else if (reading.dateInText && reading.dateInText.date < options.today) {
+      } else if (reading.dateInText && reading.dateInText.date < options.today && !reading.asksAboutNow) {
         asOf = reading.dateInText.date;
         asOfFrom = "question";
       }

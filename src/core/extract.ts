@@ -16,6 +16,8 @@ export interface Reading {
   inScope: boolean;
   /** A date the question itself names ("what was the rule in June 2016"). */
   dateInText?: DateInText;
+  /** "What do I do now?": a date mentioned in passing does not move the answer into the past. */
+  asksAboutNow: boolean;
   /** The question's language, as a hint for phrasing: "es" or "en". */
   language: "en" | "es";
   /** The normalised text the patterns read (for debugging; never stored). */
@@ -98,6 +100,22 @@ class Matcher {
   }
 }
 
+/** Weather, not the agency: "ice all over the sidewalk", unless ICE is written in capitals. */
+const WEATHER = /(?:^| )(?:salt\w*|slip\w*|snow\w*|shovel\w*|skat\w*|melt\w*|sleet|freez\w*|frozen|icy|slick)(?: |$)/;
+
+function readRequester(m: Matcher, raw: string): Facts["requester"] {
+  let immigration = m.all("immigration").filter((s) => !isNegated(m.text, s, m.lex));
+  if (WEATHER.test(m.text) && !/\bICE\b|I\.C\.E/.test(raw)) immigration = immigration.filter((s) => s.text !== "ice");
+  const federal = m.all("federal").filter((s) => !isNegated(m.text, s, m.lex));
+  // Both named ("FBI agents ... same rule as for ICE?"): the agency named first is the one at hand.
+  if (immigration.length > 0 && federal.length > 0) {
+    return federal[0]!.start < immigration[0]!.start ? "federal-law-enforcement" : "immigration";
+  }
+  if (immigration.length > 0) return "immigration";
+  if (federal.length > 0) return "federal-law-enforcement";
+  return m.present("otherAgents") ? "unknown-law-enforcement" : "none";
+}
+
 function readRole(m: Matcher): { role: Role; fromWorkplace: boolean } {
   let best: { role: Role; weight: number; length: number; start: number } | undefined;
   for (const [role, term] of ROLE_TERMS) {
@@ -118,11 +136,14 @@ function readRole(m: Matcher): { role: Role; fromWorkplace: boolean } {
   return best ? { role: best.role, fromWorkplace: best.weight === 1 } : { role: "unknown", fromWorkplace: false };
 }
 
-function readPlace(m: Matcher, explicitEntry: boolean): Place {
-  const named = PLACE_PRIORITY.filter(([, term]) => m.present(term)).map(([place]) => place);
-  const onStreet = m.present("place.street-or-public-space");
+function readPlace(m: Matcher, explicitEntry: boolean, agentsInvolved: boolean, workplace: Place | undefined): Place {
+  // Places are read whatever the negation: "if I don't let them into the shelter" is at a shelter.
+  const named = PLACE_PRIORITY.filter(([, term]) => m.has(term)).map(([place]) => place);
+  // The street is where agents are; with no agents in the story, the place is the workplace.
+  const onStreet = agentsInvolved && m.present("place.street-or-public-space");
   // Agents on a sidewalk or street outside a site are on the street, unless they ask to come in.
-  if (onStreet && (!explicitEntry || named.length === 0)) return "street-or-public-space";
+  if (onStreet && !explicitEntry) return "street-or-public-space";
+  if (onStreet && named.length === 0 && !workplace) return "street-or-public-space";
   // "ICE at the precinct front desk wants to see the cells": the agents are at the desk.
   if (named[0] === "jail-or-custody" && named.includes("police-facility") && m.present("area.public")) {
     return "police-facility";
@@ -191,15 +212,13 @@ export function readQuestion(question: string, lex: CompiledLexicon, options: Re
   const m = new Matcher(text, lex);
 
   // Who the agents are.
-  let requester: Facts["requester"] = m.present("immigration")
-    ? "immigration"
-    : m.present("federal")
-      ? "federal-law-enforcement"
-      : m.present("otherAgents")
-        ? "unknown-law-enforcement"
-        : "none";
+  let requester = readRequester(m, question);
   // "They showed a court order": a warrant or an ICE form means agents, even unnamed.
-  const paperShown = m.present("judicial") || m.present("administrative") || m.affirmed("paper").some((p) => /warrant/.test(p.text));
+  const paperShown =
+    m.present("judicial") ||
+    m.present("administrative") ||
+    m.present("subpoena") ||
+    m.affirmed("paper").some((p) => /warrant/.test(p.text));
   if (requester === "none" && paperShown) requester = "unknown-law-enforcement";
   const agentsInvolved = requester !== "none";
 
@@ -208,20 +227,22 @@ export function readQuestion(question: string, lex: CompiledLexicon, options: Re
   let role: Role = textRole.role;
   if (options.role && options.role !== "unknown" && (role === "unknown" || textRole.fromWorkplace)) role = options.role;
 
-  // What they want, in the SPEC's order of precedence.
-  const custody = m.present("custody");
-  const detainerWords = m.all("detainer").filter((s) => !isNegated(text, s, lex));
+  // What they want, in the SPEC's order of precedence. Negation matters little here:
+  // "if my cops don't help them" is still about helping them.
+  const custody = m.has("custody");
+  const detainerWords = m.all("detainer");
   const strongDetainer = detainerWords.some((s) => /detainer|i247|hold/.test(s.text));
-  const detainer = (detainerWords.length > 0 && (custody || strongDetainer)) || (m.present("hold") && custody);
+  const detainer = (detainerWords.length > 0 && (custody || strongDetainer)) || (custody && (m.has("hold") || m.has("release")));
   const explicitEntry = m.present("entry");
-  const taskForce = m.present("taskForce");
-  const criminalFocus = m.present("criminalFocus");
-  const agreement = m.present("agreement");
-  const assistance = m.present("assistance") || (m.present("hold") && !custody);
-  const information = m.present("information");
+  const taskForce = m.has("taskForce");
+  const criminalFocus = m.has("criminalFocus");
+  const agreement = m.has("agreement");
+  const assistance = m.has("assistance") || (m.has("hold") && !custody);
+  const asksInformation = m.present("infoAsk");
+  const information = asksInformation || m.present("information");
   const referral = m.present("referral");
 
-  let place = readPlace(m, explicitEntry);
+  let place = readPlace(m, explicitEntry, agentsInvolved, WORKPLACE_OF_ROLE[role]);
   if (place === "unknown" && WORKPLACE_OF_ROLE[role]) place = WORKPLACE_OF_ROLE[role]!;
   // The asker's workplace tells their role when nothing else does ("admitted here", "our clinic").
   if (role === "unknown" && textRole.role === "unknown") {
@@ -229,20 +250,23 @@ export function readQuestion(question: string, lex: CompiledLexicon, options: Re
     if (own) role = own;
   }
 
-  const presentAtSite =
-    agentsInvolved && m.present("presence") && ((place !== "unknown" && place !== "street-or-public-space") || m.present("area.public"));
+  const atCitySite = (place !== "unknown" && place !== "street-or-public-space") || m.present("area.public");
+  const presentAtSite = agentsInvolved && atCitySite && (m.present("presence") || m.affirmed("force").length > 0);
 
   const topic = m.has("topic");
   const inScope =
-    agentsInvolved || topic || agreement || strongDetainer || (taskForce && criminalFocus) || (referral && m.present("topic"));
+    !m.has("notCityStaff") &&
+    (agentsInvolved || topic || agreement || strongDetainer || (taskForce && criminalFocus) || (referral && m.present("topic")));
 
   let request: Request;
   if (agreement) request = "agreement";
   else if (taskForce && (criminalFocus || agentsInvolved || inScope)) request = "task-force";
   else if (detainer) request = "detainer";
   else if (assistance && agentsInvolved) request = "assistance";
+  // "asks if a patient came in last night" is a question about a person, not a way in.
+  else if (asksInformation && agentsInvolved) request = "information";
   else if (explicitEntry && agentsInvolved) request = "entry";
-  else if (information && (agentsInvolved || topic)) request = "information";
+  else if (information && agentsInvolved) request = "information";
   else if (presentAtSite) request = "entry";
   // Agents holding a warrant or an ICE form, and nothing else asked: they want to come in.
   else if (paperShown && agentsInvolved && !m.present("referral")) request = "entry";
@@ -277,6 +301,7 @@ export function readQuestion(question: string, lex: CompiledLexicon, options: Re
     signals,
     inScope,
     ...(dateInText ? { dateInText } : {}),
+    asksAboutNow: / (?:now|right now|today|currently|at the moment|ahora|hoy) /.test(` ${text} `) && !/ (?:was|were|did|back then|at the time) /.test(` ${text} `),
     language: countSpanish(text, lex.spanishMarkers) ? "es" : "en",
     normalized: text,
   };

@@ -20,6 +20,8 @@ export interface CompiledLexicon {
   /** Words the spelling corrector must leave alone (every word the lexicon itself uses). */
   knownWords: Set<string>;
   negationCues: Set<string>;
+  /** Cues that reach only the next word or two ("no", "sin"). */
+  shortCues: Set<string>;
   negationBreakers: Set<string>;
   negationWindow: number;
   negatedAfter: RegExp;
@@ -73,6 +75,7 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     spellingVariants,
     knownWords,
     negationCues: new Set(lex.negation.cues),
+    shortCues: new Set(lex.negation.shortCues),
     negationBreakers: new Set(lex.negation.breakers),
     negationWindow: lex.negation.window,
     negatedAfter: new RegExp(lex.negation.after),
@@ -175,7 +178,11 @@ export function isNegated(text: string, span: Span, lex: CompiledLexicon): boole
   for (let k = words.length - 1, seen = 0; k >= 0 && seen < lex.negationWindow; k--, seen++) {
     const word = words[k]!;
     if (lex.negationBreakers.has(word)) return false;
-    if (lex.negationCues.has(word)) return true;
+    if (lex.negationCues.has(word)) {
+      // "no", "sin" and the like negate the noun right after them ("no warrant", "no valid
+      // warrant"), not a verb further on ("no warrant are pushing past me").
+      return !lex.shortCues.has(word) || seen <= 1;
+    }
   }
   return lex.negatedAfter.test(text.slice(span.end));
 }
@@ -188,10 +195,19 @@ export function isDoubted(text: string, span: Span, lex: CompiledLexicon): boole
 
 export type Voice = "self" | "own" | "none";
 
+/** An opening like "An ICE officer ..." or "The principal ..." names someone else, not the asker. */
+const NOT_THE_ASKER =
+  /(?:^| )(?:a|an|the|two|three|some|one|this|that|his|her|their|ice|immigration|federal|fbi|hsi|dhs|cbp|agents?|my|our)(?: |$)/;
+
 /** Does a role noun describe the asker ("I'm a nurse") or their workplace ("our shelter")? */
 export function voiceOf(text: string, span: Span, lex: CompiledLexicon): Voice {
   const before = clauseBefore(text, span.start);
   if (lex.selfCue.test(before)) return "self";
+  // Messages often open with who is asking: "Sgt at the 7-5.", "ER nurse, night shift", "DOT signal crew".
+  const opening = text.slice(0, span.start);
+  if (!/[.;:?!,]/.test(opening) && opening.split(" ").filter(Boolean).length <= 3 && !NOT_THE_ASKER.test(opening)) {
+    return "self";
+  }
   // "Nurse here." / "Officer here, ..." at the start of a message.
   if (text.slice(span.end).startsWith(" here") && lex.here.test(text.slice(0, span.start))) return "self";
   if (lex.ownCue.test(before) && !lex.notOwn.test(before.split(" ").slice(-3).join(" "))) return "own";

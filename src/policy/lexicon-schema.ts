@@ -41,8 +41,10 @@ export const TERM_NAMES = [
   "criminalFocus",
   "detainer",
   "custody",
+  "release",
   "hold",
   "assistance",
+  "infoAsk",
   "information",
   "entry",
   "presence",
@@ -58,6 +60,7 @@ export const TERM_NAMES = [
   "insists",
   "resist",
   "instructionAttempt",
+  "notCityStaff",
   "topic",
 ] as const;
 export type TermName = (typeof TERM_NAMES)[number];
@@ -72,6 +75,7 @@ export const lexiconSchema = z.strictObject({
   spelling: z.array(z.string().regex(/^[a-z]{5,}$/, "spelling targets are single words of five letters or more")),
   negation: z.strictObject({
     cues: z.array(z.string().min(1)).min(1),
+    shortCues: z.array(z.string().min(1)),
     breakers: z.array(z.string().min(1)),
     window: z.number().int().min(1).max(12),
     after: regexSource,
