@@ -103,8 +103,13 @@ class Matcher {
 /** Weather, not the agency: "ice all over the sidewalk", unless ICE is written in capitals. */
 const WEATHER = /(?:^| )(?:salt\w*|slip\w*|snow\w*|shovel\w*|skat\w*|melt\w*|sleet|freez\w*|frozen|icy|slick)(?: |$)/;
 
+const FEAR_OF = /(?:afraid of|scared of|fear of|fears|miedo (?:a |de )?|rumou?rs? (?:that |about )?)(?:the |la )?$/;
+
 function readRequester(m: Matcher, raw: string): Facts["requester"] {
-  let immigration = m.all("immigration").filter((s) => !isNegated(m.text, s, m.lex));
+  // "she's scared of ICE", "a rumor that ICE ...": no agents are in the story.
+  let immigration = m.all("immigration").filter(
+    (s) => !isNegated(m.text, s, m.lex) && !FEAR_OF.test(m.text.slice(Math.max(0, s.start - 30), s.start)),
+  );
   if (WEATHER.test(m.text) && !/\bICE\b|I\.C\.E/.test(raw)) immigration = immigration.filter((s) => s.text !== "ice");
   const federal = m.all("federal").filter((s) => !isNegated(m.text, s, m.lex));
   // Both named ("FBI agents ... same rule as for ICE?"): the agency named first is the one at hand.
@@ -133,20 +138,43 @@ function readRole(m: Matcher): { role: Role; fromWorkplace: boolean } {
       if (better) best = { role, weight, length: span.text.length, start: span.start };
     }
   }
+  if (best && best.weight === 2 && m.lex.rank.test(m.text.slice(best.start, best.start + best.length))) {
+    // "I'm a captain in intel ... our DOC unit": a bare rank says less than the agency named.
+    const agency = ROLE_TERMS.find(
+      ([role, term]) => role !== best!.role && m.all(term).some((s) => voiceOf(m.text, s, m.lex) === "own"),
+    );
+    if (agency) return { role: agency[0], fromWorkplace: false };
+  }
   return best ? { role: best.role, fromWorkplace: best.weight === 1 } : { role: "unknown", fromWorkplace: false };
 }
 
 function readPlace(m: Matcher, explicitEntry: boolean, agentsInvolved: boolean, workplace: Place | undefined): Place {
-  // Places are read whatever the negation: "if I don't let them into the shelter" is at a shelter.
-  const named = PLACE_PRIORITY.filter(([, term]) => m.has(term)).map(([place]) => place);
+  // Places are read whatever the negation ("if I don't let them into the shelter" is at a
+  // shelter), except one denied outright: "a DOE office, not a school".
+  const named = PLACE_PRIORITY.filter(([, term]) =>
+    m.all(term).some((s) => !/(?:^| )(?:not|no|ni) (?:a |an |the )?$/.test(m.text.slice(Math.max(0, s.start - 10), s.start))),
+  ).map(([place]) => place);
   // The street is where agents are; with no agents in the story, the place is the workplace.
-  const onStreet = agentsInvolved && m.present("place.street-or-public-space");
-  // Agents on a sidewalk or street outside a site are on the street, unless they ask to come in.
+  // An address ("our garage on 2nd ave") names a street only when no building is named.
+  const onStreet =
+    agentsInvolved &&
+    (m.present("place.street-or-public-space") || (m.present("address") && named.length === 0 && !workplace));
   if (onStreet && !explicitEntry) return "street-or-public-space";
   if (onStreet && named.length === 0 && !workplace) return "street-or-public-space";
   // "ICE at the precinct front desk wants to see the cells": the agents are at the desk.
   if (named[0] === "jail-or-custody" && named.includes("police-facility") && m.present("area.public")) {
     return "police-facility";
+  }
+  // "AP here ... a parent who volunteers in the library": a generic City building loses to
+  // the asker's own workplace.
+  if (
+    named.length === 1 &&
+    named[0] === "city-office" &&
+    workplace &&
+    workplace !== "city-office" &&
+    !/not (?:a |an |the )?(?:school|hospital|clinic|shelter|jail)/.test(m.text)
+  ) {
+    return workplace;
   }
   return named[0] ?? "unknown";
 }
@@ -174,15 +202,22 @@ function readDocument(m: Matcher, agentsInvolved: boolean): { document: Facts["d
   return { document, arrestWarrant: arrestWarrant && document === "judicial-warrant" };
 }
 
+/** Arrival in person, as against a call, an email or a letter. */
+const IN_PERSON = /(?:showed|shows|show|turned|popped) up|came (?:in|to|by|up|into)|comes up|walked|walking|arrived|standing|waiting|knock|bang|(?:are|is) (?:here|at|in)|came up|at (?:the|our|my) (?:front )?(?:door|desk|counter|window|entrance|lobby)/;
+
 function readArea(m: Matcher): Facts["area"] {
-  if (m.present("area.public")) return "public";
-  const inside = m.all("area.non-public").some((span) => {
-    const before = m.text.slice(Math.max(0, span.start - 40), span.start);
-    return /(?:are|is|were|was|already|got|went|walked|walking|wandering|roaming|now|currently|inside|standing|came) (?:[a-z]+ ){0,3}$/.test(
-      before,
-    ) && !/(?:want|wants|wanted|trying|try|tried|asking|asked|to go|to get|to enter|to search|to see|let them|let him|let her) (?:[a-z]+ ){0,3}$/.test(before);
+  // By phone, email or letter the agents are nowhere in the building (SPEC: area unknown).
+  if (m.present("remote") && !IN_PERSON.test(m.text)) return "unknown";
+  if (m.present("area.pastPublic")) return "non-public";
+  const insideNow = m.all("area.non-public").some((span) => {
+    const before = m.text.slice(Math.max(0, span.start - 45), span.start);
+    m.lex.terms["area.inside"].lastIndex = 0;
+    const wants = /(?:want|wants|wanted|trying|try|tried|asking|asked|to go|to get|to enter|to search|to see|to look|to walk|to push) (?:[a-z0-9]+ ){0,6}$/.test(before);
+    return !wants && new RegExp(m.lex.terms["area.inside"].source.replace(/\(\?!\[a-z0-9\]\)$/, "")).test(before);
   });
-  return inside ? "non-public" : "unknown";
+  if (insideNow) return "non-public";
+  if (m.present("area.public")) return "public";
+  return "unknown";
 }
 
 function readPressure(m: Matcher): Facts["pressure"] {
@@ -224,6 +259,8 @@ export function readQuestion(question: string, lex: CompiledLexicon, options: Re
 
   // Who is asking: "I'm a school safety agent" beats a profile role; a profile beats "our shelter".
   const textRole = readRole(m);
+  // School safety agents are NYPD, and their workplace is the school.
+  const schoolSafety = /school safety|seguridad escolar|(?:^| )ssa(?: |$)/.test(text);
   let role: Role = textRole.role;
   if (options.role && options.role !== "unknown" && (role === "unknown" || textRole.fromWorkplace)) role = options.role;
 
@@ -242,8 +279,9 @@ export function readQuestion(question: string, lex: CompiledLexicon, options: Re
   const information = asksInformation || m.present("information");
   const referral = m.present("referral");
 
-  let place = readPlace(m, explicitEntry, agentsInvolved, WORKPLACE_OF_ROLE[role]);
-  if (place === "unknown" && WORKPLACE_OF_ROLE[role]) place = WORKPLACE_OF_ROLE[role]!;
+  const workplace = role === "nypd" && schoolSafety ? "school" : WORKPLACE_OF_ROLE[role];
+  let place = readPlace(m, explicitEntry, agentsInvolved, workplace);
+  if (place === "unknown" && workplace) place = workplace;
   // The asker's workplace tells their role when nothing else does ("admitted here", "our clinic").
   if (role === "unknown" && textRole.role === "unknown") {
     const own = readOwnWorkplace(m);
@@ -284,7 +322,6 @@ export function readQuestion(question: string, lex: CompiledLexicon, options: Re
     document,
     pressure: readPressure(m),
   };
-  if (m.present("remote") && !m.present("presence")) facts.area = "unknown";
 
   const signals: Signals = {
     privateSite: m.present("privateSite"),

@@ -29,6 +29,10 @@ export interface CompiledLexicon {
   selfCue: RegExp;
   ownCue: RegExp;
   notOwn: RegExp;
+  atCue: RegExp;
+  ownAfter: RegExp;
+  rank: RegExp;
+  describes: RegExp;
   here: RegExp;
   terms: Record<TermName, RegExp>;
   months: Map<string, number>;
@@ -68,7 +72,7 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     spellingVariants.set(`=${target}`, target);
   }
 
-  const wholeWordsBefore = (cue: string) => new RegExp(`(?:^|\\s)${cue}(?: [a-z0-9]+){0,3} ?$`);
+  const wholeWordsBefore = (cue: string, gap = 4) => new RegExp(`(?:^|\\s)${cue}(?: [a-z0-9]+){0,${gap}} ?$`);
   return {
     rewrites: lex.rewrites.map(([pattern, replacement]) => [new RegExp(pattern, "g"), replacement]),
     words: new Map(Object.entries(lex.words)),
@@ -83,6 +87,10 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     selfCue: wholeWordsBefore(lex.firstPerson.self),
     ownCue: wholeWordsBefore(lex.firstPerson.own),
     notOwn: new RegExp(`(?:^|\\s)${lex.firstPerson.notOwn}(?:\\s|$)`),
+    atCue: wholeWordsBefore(lex.firstPerson.at, 5),
+    ownAfter: new RegExp(lex.firstPerson.after),
+    rank: new RegExp(`^${lex.firstPerson.ranks}$`),
+    describes: new RegExp(lex.firstPerson.describes),
     here: new RegExp(lex.firstPerson.here),
     terms,
     months: new Map(Object.entries(lex.months)),
@@ -181,7 +189,9 @@ export function isNegated(text: string, span: Span, lex: CompiledLexicon): boole
     if (lex.negationCues.has(word)) {
       // "no", "sin" and the like negate the noun right after them ("no warrant", "no valid
       // warrant"), not a verb further on ("no warrant are pushing past me").
-      return !lex.shortCues.has(word) || seen <= 1;
+      // "no subpoena or warrant": a short cue reaches across a list joined by "or".
+      const between = words.slice(k + 1);
+      return !lex.shortCues.has(word) || seen <= 1 || (seen <= 3 && between.some((w) => w === "or" || w === "nor" || w === "o" || w === "ni"));
     }
   }
   return lex.negatedAfter.test(text.slice(span.end));
@@ -203,13 +213,27 @@ const NOT_THE_ASKER =
 export function voiceOf(text: string, span: Span, lex: CompiledLexicon): Voice {
   const before = clauseBefore(text, span.start);
   if (lex.selfCue.test(before)) return "self";
-  // Messages often open with who is asking: "Sgt at the 7-5.", "ER nurse, night shift", "DOT signal crew".
-  const opening = text.slice(0, span.start);
-  if (!/[.;:?!,]/.test(opening) && opening.split(" ").filter(Boolean).length <= 3 && !NOT_THE_ASKER.test(opening)) {
+  // Messages and sentences often open with who is asking: "Sgt at the 7-5.", "ER nurse, night
+  // shift", "long day. CO at AMKC", "DOT signal crew, ICE wants ...".
+  const sentence = sentenceBefore(text, span.start);
+  if (
+    sentence.split(" ").filter(Boolean).length <= 3 &&
+    !NOT_THE_ASKER.test(sentence) &&
+    (sentence.trim() === "" ? true : !/[,;:]/.test(sentence)) &&
+    lex.describes.test(text.slice(span.end))
+  ) {
     return "self";
   }
   // "Nurse here." / "Officer here, ..." at the start of a message.
   if (text.slice(span.end).startsWith(" here") && lex.here.test(text.slice(0, span.start))) return "self";
   if (lex.ownCue.test(before) && !lex.notOwn.test(before.split(" ").slice(-3).join(" "))) return "own";
+  if (lex.atCue.test(before) || lex.ownAfter.test(text.slice(span.end))) return "own";
   return "none";
+}
+
+/** The words of the same sentence before a position (commas do not end a sentence). */
+function sentenceBefore(text: string, start: number): string {
+  let i = start - 1;
+  while (i >= 0 && !/[.?!]/.test(text[i]!)) i--;
+  return text.slice(i + 1, start).trim();
 }
