@@ -289,7 +289,11 @@ export function readQuestion(question: string, lex: CompiledLexicon, options: Re
   }
 
   const atCitySite = (place !== "unknown" && place !== "street-or-public-space") || m.present("area.public");
-  const presentAtSite = agentsInvolved && atCitySite && (m.present("presence") || m.affirmed("force").length > 0);
+  // "My coworker got picked up by ICE in the lobby": the enforcement already happened; the
+  // asker wants to know what the City does (SPEC: general, row 14).
+  const detainedPerson = m.has("detainedPerson");
+  const presentAtSite =
+    agentsInvolved && atCitySite && !detainedPerson && (m.present("presence") || m.affirmed("force").length > 0);
 
   const topic = m.has("topic");
   const inScope =
@@ -307,11 +311,13 @@ export function readQuestion(question: string, lex: CompiledLexicon, options: Re
   else if (information && agentsInvolved) request = "information";
   else if (presentAtSite) request = "entry";
   // Agents holding a warrant or an ICE form, and nothing else asked: they want to come in.
-  else if (paperShown && agentsInvolved && !m.present("referral")) request = "entry";
+  else if (paperShown && agentsInvolved && !detainedPerson && !m.present("referral")) request = "entry";
   else if (assistance && inScope) request = "assistance";
   else if (referral && inScope) request = "rights-referral";
   else request = "general";
 
+  // Detainers concern people in City criminal custody (SPEC conventions).
+  if (request === "detainer" && place === "unknown") place = "jail-or-custody";
   const { document, arrestWarrant } = readDocument(m, agentsInvolved);
   const facts: Facts = {
     role,

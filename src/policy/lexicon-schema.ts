@@ -62,6 +62,7 @@ export const TERM_NAMES = [
   "insists",
   "resist",
   "instructionAttempt",
+  "detainedPerson",
   "notCityStaff",
   "topic",
 ] as const;
