@@ -63,7 +63,12 @@ export interface AzureProvider {
 
 export type PhrasingConfig =
   | ({ enabled: true; provider: OpenAIProvider | AzureProvider; warnings: string[] } & PhrasingTuning)
-  | ({ enabled: false; reason: "not-configured" | "disabled" | "incomplete"; problems: string[]; warnings: string[] } & PhrasingTuning);
+  | ({
+      enabled: false;
+      reason: "not-configured" | "disabled" | "incomplete";
+      problems: string[];
+      warnings: string[];
+    } & PhrasingTuning);
 
 function read(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
