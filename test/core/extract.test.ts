@@ -1,0 +1,414 @@
+/**
+ * Reading questions into the SPEC's seven facts: negation, synonyms and abbreviations,
+ * Spanish, typos and first-person role hints, through the real engine and the real
+ * lexicon. Each case is what an employee might type, with the facts (and, where it
+ * matters, the decision) the SPEC requires.
+ *
+ * Cases the extractor gets wrong today are written with the SPEC-correct expectation and
+ * marked `it.fails`, each with the reason, so fixing the extractor turns them red here
+ * until the `.fails` is removed.
+ */
+import { describe, expect, it } from "vitest";
+import type { Decision, Facts, Role } from "../../src/policy/vocabulary.js";
+import { ask, engine } from "../support/answers.js";
+
+type Case = [question: string, facts: Partial<Facts>, decision?: Decision];
+
+function expectReading(question: string, facts: Partial<Facts>, decision?: Decision, role?: Role) {
+  const answer = ask(question, role ? { role } : {});
+  expect(answer.facts).toMatchObject(facts);
+  if (decision) expect(answer.decision).toBe(decision);
+}
+
+const check = (cases: Case[]) =>
+  it.each(cases)("%s", (question, facts, decision) => expectReading(question, facts, decision));
+
+describe("document", () => {
+  describe("negation", () => {
+    check([
+      ["ICE is at the shelter front desk with no warrant", { document: "none" }, "ENTRY_DENY_WITHOUT_JUDICIAL_WARRANT"],
+      ["ICE is at the shelter front desk. They did NOT show a warrant.", { document: "none" }],
+      ["ICE is at the shelter front desk. They didn't show any warrant.", { document: "none" }],
+      ["ICE is at the shelter front desk without a judicial warrant", { document: "none" }],
+      ["ICE is at the shelter front desk. Warrant? No.", { document: "none" }],
+      ["ICE is at the shelter front desk, no judge signed anything", { document: "none" }],
+      ["ICE at our shelter door, no papers", { document: "none" }],
+      ["ICE is at the shelter front desk and they have no paperwork at all", { document: "none" }],
+      ["ICE is at the shelter front desk; they said they don't need a warrant", { document: "none" }],
+      ["La migra está en la puerta del albergue sin orden judicial", { document: "none" }],
+      ["La migra está en la puerta del refugio y no traen orden", { document: "none" }],
+    ]);
+
+    it.fails("'nothing in writing' is no document", () => {
+      // Extractor miss: "nothing" is a negation cue but "writing" is not a paper word, so
+      // the document stays unknown (and the answer asks a question it already has).
+      expectReading("ICE at our shelter door; they had nothing in writing", { document: "none" });
+    });
+  });
+
+  describe("a paper that is not a court warrant", () => {
+    check([
+      [
+        "ICE is at the shelter front desk with a warrant not signed by a judge",
+        { document: "administrative-warrant" },
+        "ENTRY_DENY_WITHOUT_JUDICIAL_WARRANT",
+      ],
+      ["ICE is at the shelter front desk, the warrant isn't signed by a judge", { document: "administrative-warrant" }],
+      [
+        "ICE at shelter front desk with a warrant signed by an ICE supervisor, not a judge",
+        { document: "administrative-warrant" },
+      ],
+      ["ICE is at the shelter front desk with an I-200", { document: "administrative-warrant" }],
+      ["ICE is at the shelter front desk with an I-205", { document: "administrative-warrant" }],
+      ["ICE is at the shelter front desk with an I200 form", { document: "administrative-warrant" }],
+      [
+        "ICE is at the shelter front desk with Form I-200 signed by an immigration officer",
+        { document: "administrative-warrant" },
+      ],
+      [
+        "ICE agents at our shelter front desk with a Form I-205 Warrant of Removal",
+        { document: "administrative-warrant" },
+      ],
+      ["ICE is at the shelter front desk with an administrative warrant", { document: "administrative-warrant" }],
+      ["ICE at our shelter door. The warrant is signed by an ICE officer", { document: "administrative-warrant" }],
+    ]);
+
+    it.fails("'a warrant but it's from ICE, not a judge' is an administrative warrant", () => {
+      // Extractor miss: "from ICE" is not read as the issuer, and "not a judge" after a comma
+      // does not reach the warrant, so the document is unknown.
+      expectReading("ICE agents at our shelter front desk. They had a warrant but it's from ICE, not a judge.", {
+        document: "administrative-warrant",
+      });
+    });
+  });
+
+  describe("subpoena", () => {
+    check([
+      [
+        "ICE is at the shelter front desk with a subpoena",
+        { document: "subpoena" },
+        "ENTRY_DENY_WITHOUT_JUDICIAL_WARRANT",
+      ],
+      ["ICE agents at our shelter front desk with an administrative subpoena", { document: "subpoena" }],
+      ["ICE is at the shelter front desk with a supoena", { document: "subpoena" }],
+      ["ICE emailed the clinic a subpoena for a patient's chart", { document: "subpoena", request: "information" }],
+    ]);
+  });
+
+  describe("signed by a judge", () => {
+    check([
+      [
+        "ICE is at the shelter front desk with a warrant signed by a judge",
+        { document: "judicial-warrant" },
+        "ENTRY_JUDICIAL_WARRANT_REVIEW",
+      ],
+      ["ICE is at the shelter front desk with a judicial warrant", { document: "judicial-warrant" }],
+      ["ICE is at the shelter front desk with a court order", { document: "judicial-warrant" }],
+      ["ICE agents at our shelter front desk with a warrant from a judge", { document: "judicial-warrant" }],
+      ["ICE agents at our shelter front desk with a judge-signed warrant", { document: "judicial-warrant" }],
+      ["La migra está en la puerta del albergue con una orden firmada por un juez", { document: "judicial-warrant" }],
+      ["La migra está en la puerta del refugio con un papel firmado por un juez", { document: "judicial-warrant" }],
+    ]);
+  });
+
+  describe("doubt and silence", () => {
+    check([
+      [
+        "ICE is at the shelter front desk with a paper, not sure if it's signed by a judge",
+        { document: "unknown" },
+        "ENTRY_DENY_WITHOUT_JUDICIAL_WARRANT",
+      ],
+      ["I think the warrant might be signed by a judge, ICE is at our shelter front desk", { document: "unknown" }],
+      ["ICE is at the shelter front desk with a warrant", { document: "unknown" }],
+      ["ICE is at the shelter front desk", { document: "unknown" }],
+      // No agents in the story: nothing to have a document.
+      ["A parent asked me where to find a free immigration lawyer", { document: "none" }],
+      // A letter or business card is not a warrant or a subpoena.
+      ["ICE left a business card at the shelter front desk", { document: "none" }],
+    ]);
+  });
+
+  describe("typos", () => {
+    check([
+      ["ICE is at the shelter front desk with a warrnt signed by a judge", { document: "judicial-warrant" }],
+      ["ICE agents at the front desk of my school with a warrnt signed by a judge", { document: "judicial-warrant" }],
+      ["ICE is at the shelter front desk with no warrnt", { document: "none" }],
+    ]);
+
+    it.fails("'judje' (one letter changed in a five-letter word) is 'judge'", () => {
+      // Extractor miss: the speller corrects a changed letter only in words of six letters
+      // or more, so "signed by a judje" is not a judge's signature.
+      expectReading(
+        "ICE is at the shelter front desk with a warrant signed by a judje",
+        { document: "judicial-warrant" },
+        "ENTRY_JUDICIAL_WARRANT_REVIEW",
+      );
+    });
+
+    it.fails("'wrrant signed by a jugde' (two typos) is a judge's warrant", () => {
+      // Extractor miss: "jugde" (like "jduge") swaps two letters of a five-letter word;
+      // swaps are only corrected in words of six letters or more.
+      expectReading(
+        "ICE agents at our shelter front desk with a wrrant signed by a jugde",
+        { document: "judicial-warrant" },
+        "ENTRY_JUDICIAL_WARRANT_REVIEW",
+      );
+    });
+  });
+});
+
+describe("requester", () => {
+  check([
+    ["ice agents at the front door of the school", { requester: "immigration" }],
+    ["I.C.E. agents at the lobby of the shelter", { requester: "immigration" }],
+    ["HSI agents at the front desk", { requester: "immigration" }],
+    ["HSI special agents in the lobby of the library want to come in", { requester: "immigration" }],
+    ["CBP is at our clinic door", { requester: "immigration" }],
+    ["Border Patrol agents in the lobby of the library", { requester: "immigration" }],
+    ["Department of Homeland Security agents are at the shelter front desk", { requester: "immigration" }],
+    ["Homeland Security agents want to come in to the clinic", { requester: "immigration" }],
+    ["ICE ERO officers are in our clinic lobby", { requester: "immigration" }],
+    ["immigration is at the front door of the school", { requester: "immigration" }],
+    ["Federal immigration agents at the front door of the school", { requester: "immigration" }],
+    ["imigration agents at our shelter front desk", { requester: "immigration" }],
+    ["la migra está en la puerta", { requester: "immigration" }],
+    ["los de la migra están en la entrada del refugio", { requester: "immigration" }],
+    ["Agentes de inmigración están en la entrada de la clínica", { requester: "immigration" }],
+    [
+      "FBI agents at the front desk of our shelter",
+      { requester: "federal-law-enforcement" },
+      // Outside schools, the 2026 order covers immigration agents only (SPEC conventions).
+      "UNCOVERED_ESCALATE",
+    ],
+    ["U.S. Marshals at the lobby of our clinic", { requester: "federal-law-enforcement" }],
+    ["DEA agents at the shelter front desk", { requester: "federal-law-enforcement" }],
+    ["It's not ICE, it's the FBI at our shelter front desk", { requester: "federal-law-enforcement" }],
+    // At a school, any non-local law enforcement is kept at the reception desk.
+    [
+      "FBI agents are at the front desk of my school and want to come in",
+      { requester: "federal-law-enforcement" },
+      "ENTRY_DENY_WITHOUT_JUDICIAL_WARRANT",
+    ],
+    ["Some agents are in our lobby and want to go upstairs", { requester: "unknown-law-enforcement" }],
+    [
+      "Two guys with badges at the front desk of our office, they won't say who they are",
+      { requester: "unknown-law-enforcement" },
+    ],
+    ["federal agents at the front desk of the library", { requester: "unknown-law-enforcement" }],
+    ["A nurse asked how to reset her password", { requester: "none" }, "OUT_OF_SCOPE"],
+    // Weather, not the agency.
+    ["the sidewalk outside the school is covered in ice, who salts it?", { requester: "none" }, "OUT_OF_SCOPE"],
+    ["she is scared of ICE and wants to know her rights", { requester: "none" }],
+  ]);
+
+  it.fails("'Immigration and Customs Enforcement' spelled out is ICE", () => {
+    // Extractor miss: the agency's full name matches no immigration pattern, so the
+    // question is read as having no agents at all and answered OUT_OF_SCOPE.
+    expectReading(
+      "Immigration and Customs Enforcement agents are at our shelter front desk",
+      { requester: "immigration" },
+      "ENTRY_DENY_WITHOUT_JUDICIAL_WARRANT",
+    );
+  });
+
+  it.fails("'DHS officers' are immigration agents", () => {
+    // Extractor miss (lexicon): the DHS pattern's "not a DHS shelter office" lookahead
+    // `offices?` has no word edge, so it also matches "officers" and rejects the DHS.
+    expectReading("DHS officers at the library entrance want to come in", { requester: "immigration" });
+  });
+
+  it.fails("possessive 'FBI's' is the FBI", () => {
+    // Extractor miss: "FBI's" normalises to "fbis", which no pattern matches; the FBI is
+    // read as unknown law enforcement and the answer wrongly applies the 2026 order.
+    expectReading(
+      "The FBI's agents are at the front desk of our office",
+      { requester: "federal-law-enforcement" },
+      "UNCOVERED_ESCALATE",
+    );
+  });
+
+  it.fails("possessive 'FBI's' names the task force partner", () => {
+    // Same miss as above: "the FBI's joint gang task force" has requester none.
+    expectReading("Can my detectives keep working on the FBI's joint gang task force?", {
+      requester: "federal-law-enforcement",
+      request: "task-force",
+    });
+  });
+
+  it.fails("possessive 'ICE's' is ICE", () => {
+    // Extractor miss: "ICE's" normalises to "ices"; only the generic "officers" is found.
+    expectReading("Two of ICE's officers are at the front desk of our office", { requester: "immigration" });
+  });
+});
+
+describe("role", () => {
+  const roles: [string, Role][] = [
+    ["I'm a school safety agent. ICE is at the front desk.", "nypd"],
+    ["i'm a schol safety agent and ice is at the door", "nypd"],
+    ["ICE is at the front desk at my precinct and wants to see the cells", "nypd"],
+    ["I'm a police officer. ICE asked my precinct to help them arrest a man on our block.", "nypd"],
+    ["ICE is at the front door of our shelter", "social-services"],
+    ["im a caseworker at the HRA office and ice is in the lobby", "social-services"],
+    ["Soy trabajadora social en un albergue. La migra está en la puerta.", "social-services"],
+    ["I'm a nurse. ICE is at the ER entrance.", "health"],
+    ["I am a teacher, ICE is at the school door", "doe"],
+    ["ICE at the front desk of my school", "doe"],
+    ["As a school aide, what do I do if ICE comes to the door?", "doe"],
+    ["Soy maestra. ICE está en la entrada de la escuela.", "doe"],
+    ["I'm a correction officer at Rikers, ICE wants to come in", "corrections"],
+    ["I work at the library. ICE agents are at the front desk.", "other-agency"],
+    ["I'm a parks enforcement officer, ICE wants into the rec center", "other-agency"],
+    ["I work in a DSNY garage and ICE showed up at the gate", "other-agency"],
+    ["I'm an attorney at the Law Department. ICE wants to come into our office.", "legal"],
+    // A place named in the third person says nothing about who is asking.
+    ["ICE agents at the clinic front desk", "unknown"],
+    ["La migra está en la puerta de la escuela y quieren entrar. No tienen orden judicial.", "unknown"],
+  ];
+  it.each(roles)("%s -> %s", (question, role) => expectReading(question, { role }));
+
+  it("a first-person role in the text wins over the profile role", () => {
+    expectReading("I'm a school safety agent. ICE is at the front desk.", { role: "nypd" }, undefined, "doe");
+  });
+
+  it("the profile role fills in when the text only names a workplace", () => {
+    expectReading("ICE is at the front door of our shelter", { role: "health" }, undefined, "health");
+  });
+
+  it.fails("'DHS agents' opening a sentence are the agents, not the asker's agency", () => {
+    // Extractor miss: "DHS" followed by "agents" at the start of a message is read as the
+    // asker describing themselves ("DHS worker ..."), making the role social-services and
+    // moving the library to a shelter.
+    expectReading("DHS agents are in the lobby of the library wanting to search the back rooms", {
+      role: "unknown",
+      place: "city-office",
+      requester: "immigration",
+    });
+  });
+});
+
+describe("place", () => {
+  check([
+    ["ICE is at the front desk of the hospital", { place: "hospital" }],
+    ["ICE in the lobby of the DHS shelter", { place: "shelter-or-social-services" }],
+    ["ICE at the front desk of the library", { place: "city-office" }],
+    ["ICE is at the front desk of our senior center", { place: "city-office" }],
+    ["ICE at the precinct front desk", { place: "police-facility" }],
+    ["ICE wants to see someone in precinct cells", { place: "jail-or-custody" }],
+    ["ICE is at the front door of PS 123", { place: "school" }],
+    ["ICE está en la sala de espera de la clínica y quieren ver a un paciente", { place: "hospital" }],
+    ["ICE agents on the sidewalk outside the clinic", { place: "street-or-public-space" }, "UNCOVERED_ESCALATE"],
+    // A detainer concerns someone in custody.
+    ["ICE wants the release date of an inmate at Rikers", { place: "jail-or-custody", request: "detainer" }],
+  ]);
+});
+
+describe("area", () => {
+  check([
+    ["ICE is in the lobby of the shelter", { area: "public" }],
+    ["ICE is at the reception desk of the clinic", { area: "public" }],
+    ["ICE está en la sala de espera de la clínica y quieren ver a un paciente", { area: "public" }],
+    ["ICE agents are in the back office of our clinic", { area: "non-public" }],
+    ["ICE agents are in the hallway outside classrooms at my school", { area: "non-public" }],
+    // Where they want to go is not where they are.
+    ["ICE wants to go to the classrooms, they're at the front desk of my school", { area: "public" }],
+    // By phone, the agents are nowhere in the building.
+    ["our shelter got a call from ICE asking if a resident lives here", { area: "unknown" }],
+  ]);
+
+  it.fails("agents already upstairs are past the public area", () => {
+    // Extractor miss: "upstairs on the residents' floor" is not read as a non-public area,
+    // and the agents' presence there is not read as entry (the answer is UNCOVERED_ESCALATE).
+    expectReading("ICE agents are already upstairs on the residents' floor of our shelter", {
+      area: "non-public",
+      request: "entry",
+    });
+  });
+});
+
+describe("request", () => {
+  check([
+    ["ICE agents are at the front desk of my school asking to come in", { request: "entry" }],
+    ["ICE agnets at the front dsk of the hospitl want to come in", { request: "entry" }],
+    ["ICE wants to get into the jail", { request: "entry" }],
+    ["ICE asked whether a student is enrolled at my school", { request: "information" }],
+    ["ICE wants our attendance records for a student", { request: "information" }],
+    ["ICE emailed asking for a resident's home address", { request: "information", document: "none" }],
+    ["ICE quiere la dirección de un estudiante", { request: "information" }],
+    ["ICE wants me to hold a kid in the office until they arrive", { request: "assistance" }],
+    ["ICE asked the sanitation crew to block off the street for their operation", { request: "assistance" }],
+    ["ICE asked us to sign an agreement to let our officers work under their supervision", { request: "agreement" }],
+    ["ICE wants to deputize some of our officers under a 287(g) agreement", { request: "agreement" }],
+    ["Can we join a joint task force with HSI on human trafficking?", { request: "task-force" }],
+    ["ICE sent a detainer for someone in our custody at the precinct cells", { request: "detainer" }],
+    ["Sgt at the 75, ICE wants us to hold a guy in the cells past his release", { request: "detainer" }],
+    ["A mom at pickup asked me where to find a free immigration lawyer", { request: "rights-referral" }],
+    // After an enforcement event, the asker wants to know what the City does: general (row 14).
+    ["My coworker was detained by ICE this morning, what does the city do?", { request: "general" }],
+  ]);
+
+  it.fails("agents at a City office, nothing else asked, want entry", () => {
+    // Extractor miss: "at our HRA benefits office" (two words between "our" and "office")
+    // is not read as presence at the site, so the request is general and the answer
+    // UNCOVERED_ESCALATE instead of row 12.
+    expectReading(
+      "ICE is at our HRA benefits office",
+      { request: "entry", place: "shelter-or-social-services" },
+      "ENTRY_DENY_WITHOUT_JUDICIAL_WARRANT",
+    );
+  });
+
+  it.fails("'get into Rikers' is entry", () => {
+    // Extractor miss: the entry pattern wants an article ("get into the jail"); a named
+    // site ("get into Rikers") leaves the request general.
+    expectReading(
+      "ICE wants to get into Rikers",
+      { request: "entry", place: "jail-or-custody" },
+      "ENTRY_DENY_WITHOUT_JUDICIAL_WARRANT",
+    );
+  });
+
+  it.fails("'asking about a patient' by phone is an information request", () => {
+    // Extractor miss: "asking about a patient" is not read as asking for information (while
+    // "asking for a patient's address" is), so the answer is UNCOVERED_ESCALATE, not row 10.
+    expectReading("ICE called the clinic asking about a patient", { request: "information" }, "INFO_DO_NOT_DISCLOSE");
+  });
+});
+
+describe("pressure", () => {
+  check([
+    ["ICE is at the shelter front desk and keeps insisting they come in", { pressure: "insists" }],
+    ["ICE at the shelter front desk is demanding access", { pressure: "insists" }],
+    ["ICE at the shelter front desk, they're yelling at staff", { pressure: "insists" }],
+    ["Agentes de ICE insisten en entrar a la escuela sin orden", { pressure: "insists" }],
+    ["ICE agents pushed past me at the shelter front desk", { pressure: "force-or-threat" }, "SAFETY_DO_NOT_OBSTRUCT"],
+    [
+      "ICE agents at the shelter front desk threatened to arrest me if I don't let them in",
+      { pressure: "force-or-threat" },
+    ],
+    ["ICE at the shelter front desk is threatning to arrest me", { pressure: "force-or-threat" }],
+    ["ICE at the shelter front desk, I feel unsafe", { pressure: "force-or-threat" }],
+    ["La migra está en la puerta del albergue y me amenazan con arrestarme", { pressure: "force-or-threat" }],
+    ["Los agentes de inmigración están empujando la puerta del refugio", { pressure: "force-or-threat" }],
+    ["ICE at the shelter door, a resident collapsed and isn't breathing", { pressure: "emergency" }],
+    ["ICE at the shelter front desk, they're calm and polite", { pressure: "none" }],
+    ["ICE at the shelter front desk, they are not threatening anyone", { pressure: "none" }],
+    // Several at once: force-or-threat before emergency before insists.
+    [
+      "ICE is yelling and threatening to arrest me while a resident is bleeding in the lobby",
+      { pressure: "force-or-threat" },
+    ],
+  ]);
+});
+
+describe("language and reading", () => {
+  it("marks Spanish questions as Spanish", () => {
+    expect(ask("La migra está en la puerta de la escuela y quieren entrar sin orden judicial.").language).toBe("es");
+    expect(ask("ICE is at the front door of the school").language).toBe("en");
+  });
+
+  it("engine.read returns the facts without deciding", () => {
+    const reading = engine.read("ICE is at the front door of our shelter with no warrant");
+    expect(reading.facts).toMatchObject({ requester: "immigration", document: "none", role: "social-services" });
+    expect(reading.inScope).toBe(true);
+  });
+});
