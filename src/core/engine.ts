@@ -3,7 +3,7 @@
  * loaded and compiled once, "today" is passed in, and nothing here does I/O.
  */
 import type { PolicyPack } from "../policy/load.js";
-import type { Facts, Role } from "../policy/vocabulary.js";
+import type { Facts, Role, Signals } from "../policy/vocabulary.js";
 import { compilePack, decide, type Answer, type CompiledPack } from "./decide.js";
 import { isIsoDate } from "./dates.js";
 import { readQuestion, type Reading } from "./extract.js";
@@ -23,6 +23,26 @@ export interface AskOptions {
   overrides?: Partial<Facts>;
 }
 
+/**
+ * What a chat surface keeps of a question to answer it again after a correction, without
+ * keeping the question's text (which may name people): the facts and signals read from it.
+ */
+export interface QuestionState {
+  facts: Facts;
+  signals: Signals;
+  inScope: boolean;
+  language: "en" | "es";
+}
+
+export interface ReanswerOptions {
+  /** Today's date in New York (YYYY-MM-DD). */
+  today: string;
+  /** The as-of date, when the first answer was not for today. */
+  date?: string;
+  /** Facts the asker corrected; as in ask(), a correction makes the question in scope. */
+  overrides?: Partial<Facts>;
+}
+
 export class AskError extends Error {
   override name = "AskError";
 }
@@ -31,6 +51,8 @@ export interface Engine {
   readonly pack: PolicyPack;
   read(question: string, role?: Role): Reading;
   ask(question: string, options: AskOptions): Answer;
+  /** Answer again from a kept QuestionState (a button click), exactly as ask() would decide it. */
+  reanswer(state: QuestionState, options: ReanswerOptions): Answer;
 }
 
 export function createEngine(pack: PolicyPack): Engine {
@@ -65,6 +87,23 @@ export function createEngine(pack: PolicyPack): Engine {
         asOfFrom = "question";
       }
       return decide(reading, { asOf, asOfFrom }, compiled);
+    },
+    reanswer(state, options) {
+      if (!isIsoDate(options.today)) throw new AskError(`today must be a date as YYYY-MM-DD, not "${options.today}"`);
+      if (options.date !== undefined && !isIsoDate(options.date)) {
+        throw new AskError(`the date must be a real date as YYYY-MM-DD, not "${options.date}"`);
+      }
+      const corrected = options.overrides !== undefined && Object.keys(options.overrides).length > 0;
+      const reading: Reading = {
+        facts: { ...state.facts, ...options.overrides },
+        signals: { ...state.signals },
+        inScope: state.inScope || corrected,
+        asksAboutNow: false,
+        language: state.language,
+        normalized: "",
+      };
+      const asOf = options.date ?? options.today;
+      return decide(reading, { asOf, asOfFrom: options.date ? "asked" : "today" }, compiled);
     },
   };
 }
