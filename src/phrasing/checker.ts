@@ -136,6 +136,7 @@ const ENTRY_PATTERNS: Pattern[] = [
     name: "may-enter",
     re: /\b(?:they|agents|officers|ice)(?: \w+)? (?:may|can|could|should|are (?:allowed|permitted|free|welcome) to) (?:enter|come in|go in|go past|go beyond|search|access)\b/,
   },
+  { name: "go-anywhere", re: /\b(?:go|search|enter|look)(?: \w+)? (?:anywhere|wherever|everywhere)\b/ },
   { name: "wave-through", re: /\bwave (?:them|the agents) (?:in|through)\b/ },
   {
     name: "consent",
@@ -222,11 +223,6 @@ const RESIST_PATTERNS: Pattern[] = [
   { name: "es-physically-stop", re: /\bdeten(?:er|ga|gan)(?:los|las)? fisicamente\b/ },
 ];
 
-const ENTRY_DECISIONS = new Set([
-  "ENTRY_DENY_WITHOUT_JUDICIAL_WARRANT",
-  "ENTRY_JUDICIAL_WARRANT_REVIEW",
-  "SAFETY_DO_NOT_OBSTRUCT",
-]);
 const INFO_DECISIONS = new Set(["INFO_DO_NOT_DISCLOSE"]);
 const ASSIST_DECISIONS = new Set(["ASSIST_NO_VOLUNTARY_COOPERATION", "AGREEMENT_PROHIBITED"]);
 
@@ -572,6 +568,8 @@ interface InputFacts {
   forms: Set<string>;
   /** Per citation: does its quote or a step citing it speak of safety? */
   safetyCited: Set<string>;
+  /** Per citation: does its own quote speak of sharing information, or of cooperating? */
+  quoteSays: Map<string, { info: boolean; assist: boolean }>;
 }
 
 function numbersIn(folded: string, spanish: boolean): number[] {
@@ -616,7 +614,13 @@ function inputFacts(input: PhrasingInput): InputFacts {
     const steps = input.steps.filter((s) => s.citations.includes(c.id)).map((s) => s.text);
     if (SAFETY_WORDS.test(fold([c.quote, ...steps].join(" ")))) safetyCited.add(c.id);
   }
-  return { folded, words, acronyms, numbers, months, forms, safetyCited };
+  const quoteSays = new Map(
+    input.citations.map((c) => {
+      const q = fold(c.quote);
+      return [c.id, { info: !!firstAffirmed(q, INFO_PATTERNS), assist: !!firstAffirmed(q, ASSIST_PATTERNS) }];
+    }),
+  );
+  return { folded, words, acronyms, numbers, months, forms, safetyCited, quoteSays };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -644,19 +648,22 @@ function checkSentence(
   const off = f.match(OFF_SCRIPT);
   if (off) return v("off-script");
 
-  // Contradicting the decision.
-  if (ENTRY_DECISIONS.has(input.decision)) {
-    const hit = firstAffirmed(f, ENTRY_PATTERNS);
-    const excused = hit && ((facts.safetyCited.has(citation) && SAFETY_WORDS.test(f)) || ONLY_WITH_WARRANT.test(f));
-    if (hit && !excused) return v("contradicts-decision", hit.name);
+  // Contradicting the decision. Letting agents in is never what an excerpt's sentence may
+  // say on its own (only the step-aside excerpt, with its safety condition, or "only with a
+  // court warrant"). Handing over information or cooperating contradicts the decisions that
+  // refuse them; under other decisions a sentence may say it only where its own excerpt does
+  // (detainer sharing, criminal task forces, the Duty Chief's assistance).
+  const entry = firstAffirmed(f, ENTRY_PATTERNS);
+  if (entry && !((facts.safetyCited.has(citation) && SAFETY_WORDS.test(f)) || ONLY_WITH_WARRANT.test(f))) {
+    return v("contradicts-decision", entry.name);
   }
-  if (INFO_DECISIONS.has(input.decision)) {
-    const hit = firstAffirmed(f, INFO_PATTERNS);
-    if (hit && !LEGAL_BASIS.test(f)) return v("contradicts-decision", hit.name);
+  const info = firstAffirmed(f, INFO_PATTERNS);
+  if (info && !LEGAL_BASIS.test(f) && (INFO_DECISIONS.has(input.decision) || !facts.quoteSays.get(citation)!.info)) {
+    return v("contradicts-decision", info.name);
   }
-  if (ASSIST_DECISIONS.has(input.decision)) {
-    const hit = firstAffirmed(f, ASSIST_PATTERNS);
-    if (hit) return v("contradicts-decision", hit.name);
+  const assist = firstAffirmed(f, ASSIST_PATTERNS);
+  if (assist && (ASSIST_DECISIONS.has(input.decision) || !facts.quoteSays.get(citation)!.assist)) {
+    return v("contradicts-decision", assist.name);
   }
   const resist = firstAffirmed(f, RESIST_PATTERNS);
   if (resist) return v("urges-resistance", resist.name);

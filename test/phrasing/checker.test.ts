@@ -6,7 +6,17 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { checkPhrasing, type RejectionReason } from "../../src/phrasing/checker.js";
 import { buildPhrasingInput } from "../../src/phrasing/input.js";
-import { ASSIST_REQUEST, RECORDS_REQUEST, SCHOOL_ENTRY, SCHOOL_ENTRY_ES, TODAY, ask, realEngine } from "./helpers.js";
+import {
+  ASSIST_REQUEST,
+  DETAINER_REQUEST,
+  TASK_FORCE_REQUEST,
+  RECORDS_REQUEST,
+  SCHOOL_ENTRY,
+  SCHOOL_ENTRY_ES,
+  TODAY,
+  ask,
+  realEngine,
+} from "./helpers.js";
 import { goodSentence } from "./fixtures.js";
 import type { Answer } from "../../src/core/decide.js";
 
@@ -427,6 +437,41 @@ describe("each rule rejects a sentence that breaks it", () => {
     expect(
       reasonFor(records, "en", "eo26-personal-data", "Personal data is shared with federal immigration authorities."),
     ).toBe("contradicts-decision");
+  });
+
+  it("rejects letting agents in, handing over data or cooperating under any decision, unless the excerpt itself says so", () => {
+    expect(reasonFor(assist, "en", "ll228-reviewed-in-advance", "Let them in and show them around.")).toBe(
+      "contradicts-decision",
+    );
+    expect(reasonFor(entry, "en", "nypd-reception-desk", "Give them the records they ask for.")).toBe(
+      "contradicts-decision",
+    );
+    expect(reasonFor(entry, "en", "nypd-reception-desk", "Staff should cooperate with the agents.")).toBe(
+      "contradicts-decision",
+    );
+    const detainer = ask(DETAINER_REQUEST);
+    const taskForce = ask(TASK_FORCE_REQUEST);
+    expect([detainer.decision, taskForce.decision]).toEqual(["DETAINER_LIMITED", "TASK_FORCE_PERMITTED"]);
+    expect(
+      reasonFor(
+        detainer,
+        "en",
+        "ll228-detainers",
+        "The City shares information about people in its criminal custody who were convicted of one of approximately 170 qualifying violent or serious felonies.",
+      ),
+    ).toBe("ok");
+    expect(
+      reasonFor(
+        taskForce,
+        "en",
+        "ll228-task-forces",
+        "City agencies, including the NYPD, continue to cooperate with federal law enforcement in criminal task forces on gangs, human trafficking and terrorism.",
+      ),
+    ).toBe("ok");
+    // ...but not where the excerpt does not: the same words on another citation are rejected.
+    expect(reasonFor(detainer, "en", "ll228-reviewed-in-advance", "Share the information with ICE.")).toBe(
+      "contradicts-decision",
+    );
   });
 
   it("allows names, dates and numbers that are in the inputs", () => {

@@ -23,3 +23,6 @@ export const SCHOOL_ENTRY_ES =
 export const RECORDS_REQUEST =
   "Two ICE officers at our shelter front desk are asking for the address of one of our residents.";
 export const ASSIST_REQUEST = "ICE asked our parks staff to help them hold a man until they arrive.";
+export const DETAINER_REQUEST =
+  "Corrections officer here: ICE sent a detainer asking us to hold an inmate past his release date.";
+export const TASK_FORCE_REQUEST = "Our precinct was asked to join a joint gang task force with HSI targeting MS-13.";
