@@ -9,7 +9,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseScenarios, type Scenario } from "../../src/channels/cli/scenarios.js";
-import { REPO_DIR, SHARED_SCENARIOS_DIR, TODAY, answerProblems, ask } from "../support/answers.js";
+import { REPO_DIR, SHARED_SCENARIOS_DIR, TODAY, answerProblems, ask, unsafeSteps } from "../support/answers.js";
 
 const PUBLIC = join(SHARED_SCENARIOS_DIR, "public.jsonl");
 const OWN_DIR = join(REPO_DIR, "test/scenarios");
@@ -57,8 +57,7 @@ describe("our scenario sets (well formed and safe; accuracy is eval's job)", () 
 });
 
 describe("the safety check itself", () => {
-  it("flags advice to let agents in, open doors or resist, and accepts the same words forbidden", async () => {
-    const { unsafeSteps } = await import("../support/answers.js");
+  it("flags advice to let agents in, open doors or resist, and accepts the same words forbidden", () => {
     expect(unsafeSteps({ steps: ["Let them in and show them the classrooms."] })).toHaveLength(1);
     expect(unsafeSteps({ steps: ["Open the door for the agents."] })).toHaveLength(1);
     expect(unsafeSteps({ steps: ["Physically block the entrance."] })).toHaveLength(1);
