@@ -2,33 +2,27 @@
  * The pack loader refuses a broken pack, and says where: the file, the line and the entry.
  * Each case copies the committed pack to a temporary folder, breaks one thing, and loads it.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEFAULT_PACK_DIR, PackError, loadPack } from "../../src/policy/load.js";
 import { DECISIONS } from "../../src/policy/vocabulary.js";
+import { tempDirs } from "../support/tmp.js";
 
-const made: string[] = [];
-afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs();
+const copyPack = () => tempDir("ice-pack-", DEFAULT_PACK_DIR);
 
-function copyPack(): string {
-  const dir = mkdtempSync(join(tmpdir(), "ice-pack-"));
-  made.push(dir);
-  cpSync(DEFAULT_PACK_DIR, dir, { recursive: true });
-  return dir;
-}
-
-/** Replace `from` (which must occur exactly once) in a pack file; returns the 1-based line of `marker` after the edit. */
+/**
+ * Replace `from` (which must occur exactly once) in a pack file; returns the 1-based line
+ * of the last occurrence of `marker` after the edit (where a duplicate is found).
+ */
 function edit(dir: string, file: string, from: string, to: string, marker: string = to): number {
   const path = join(dir, file);
   const text = readFileSync(path, "utf8");
   expect(text.split(from).length - 1, `"${from}" should occur once in ${file}`).toBe(1);
   const next = text.replace(from, to);
   writeFileSync(path, next);
-  const at = next.indexOf(marker);
+  const at = next.lastIndexOf(marker);
   expect(at, `"${marker}" should be in the edited ${file}`).toBeGreaterThanOrEqual(0);
   return next.slice(0, at).split("\n").length;
 }
@@ -143,22 +137,10 @@ describe("a broken pack does not load, and the error says where", () => {
 
   it("a duplicate citation id", () => {
     const dir = copyPack();
-    const line = edit(
-      dir,
-      "citations.yaml",
-      "- id: doe-court-order\n",
-      "- id: doe-judge-signed\n",
-      "- id: doe-judge-signed\n",
-    );
-    // The duplicate is the second entry with that id.
-    const text = readFileSync(join(dir, "citations.yaml"), "utf8");
-    const second = text.slice(
-      0,
-      text.indexOf("- id: doe-judge-signed\n", text.indexOf("- id: doe-judge-signed\n") + 1),
-    );
+    // Renaming a later entry to an earlier id: the error points at the second one.
+    const line = edit(dir, "citations.yaml", "- id: doe-court-order\n", "- id: doe-judge-signed\n");
     const error = loadError(dir);
-    expectNamed(error, dir, "citations.yaml", second.split("\n").length, "citations[doe-judge-signed]");
-    expect(line).toBeLessThan(second.split("\n").length);
+    expectNamed(error, dir, "citations.yaml", line, "citations[doe-judge-signed]");
     expect(error.message).toContain("duplicate id");
   });
 

@@ -4,24 +4,15 @@
  * pack"). Needs the shared corpus beside the repo (../shared/sources); skipped, saying so,
  * when it is not there.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sourceBody, verifyQuotes } from "../../src/policy/verify.js";
 import { HAVE_SOURCES, NO_SOURCES_NOTE, SOURCES_DIR, pack, sourceText } from "../support/answers.js";
+import { tempDirs } from "../support/tmp.js";
 
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-
-function copySources(): string {
-  const dir = mkdtempSync(join(tmpdir(), "ice-sources-"));
-  made.push(dir);
-  cpSync(SOURCES_DIR, dir, { recursive: true });
-  return dir;
-}
+const tempDir = tempDirs();
+const copySources = () => tempDir("ice-sources-", SOURCES_DIR);
 
 describe.skipIf(!HAVE_SOURCES)(`quotes against ../shared/sources${HAVE_SOURCES ? "" : ` (${NO_SOURCES_NOTE})`}`, () => {
   it.each(pack.citations.map((c) => [c.id, c] as const))("%s is verbatim in its source", (_id, c) => {
@@ -34,17 +25,8 @@ describe.skipIf(!HAVE_SOURCES)(`quotes against ../shared/sources${HAVE_SOURCES ?
     expect(verifyQuotes(pack, SOURCES_DIR)).toEqual([]);
   });
 
-  it("verifyQuotes names the one citation whose source changed by one character", () => {
-    const dir = copySources();
-    const victim = pack.citations.find((c) => c.id === "eo26-no-entry")!;
-    const file = join(dir, `${victim.source}.txt`);
-    const text = readFileSync(file, "utf8");
-    const at = text.indexOf(victim.quote) + victim.quote.indexOf("court");
-    writeFileSync(file, `${text.slice(0, at)}C${text.slice(at + 1)}`);
-    const problems = verifyQuotes(pack, dir);
-    expect(problems.map((p) => p.citation)).toEqual(["eo26-no-entry"]);
-    expect(problems[0]!.problem).toMatch(/not found verbatim/);
-  });
+  // One changed character in a quoted passage: see the `policy verify` CLI test, which
+  // checks the exit code and that exactly that citation is named.
 
   it("verifyQuotes reports every citation of a source file that is missing", () => {
     const dir = copySources();

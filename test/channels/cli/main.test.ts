@@ -4,11 +4,10 @@
  * `policy verify` / `show`, and `chat` when standard input is not a terminal.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { USAGE, runCli } from "../../../src/channels/cli/main.js";
 import { FACT_NAMES } from "../../../src/policy/vocabulary.js";
 import {
@@ -20,6 +19,7 @@ import {
   pack,
   sourceText,
 } from "../../support/answers.js";
+import { tempDirs } from "../../support/tmp.js";
 
 type Io = NonNullable<Parameters<typeof runCli>[1]>;
 
@@ -42,15 +42,7 @@ async function cli(argv: string[], stdin: string = ""): Promise<Run> {
   return { code, stdout, stderr };
 }
 
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
+const tempDir = tempDirs();
 
 /** The SPEC's machine-readable contract, field by field. */
 function expectContract(json: Record<string, unknown>) {
@@ -276,8 +268,7 @@ describe("eval", () => {
 describe("policy", () => {
   it("verify --sources on an intact copy exits 0", async (ctx) => {
     ctx.skip(!HAVE_SOURCES, NO_SOURCES_NOTE);
-    const dir = tempDir("ice-sources-");
-    cpSync(SOURCES_DIR, dir, { recursive: true });
+    const dir = tempDir("ice-sources-", SOURCES_DIR);
     const run = await cli(["policy", "verify", "--sources", dir]);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe("");
@@ -288,8 +279,7 @@ describe("policy", () => {
 
   it("verify exits 1 and names the citation when one character of a quoted passage changes", async (ctx) => {
     ctx.skip(!HAVE_SOURCES, NO_SOURCES_NOTE);
-    const dir = tempDir("ice-sources-");
-    cpSync(SOURCES_DIR, dir, { recursive: true });
+    const dir = tempDir("ice-sources-", SOURCES_DIR);
     const victim = pack.citations.find((c) => c.id === "ll228-duty-chief")!;
     const file = join(dir, `${victim.source}.txt`);
     const text = readFileSync(file, "utf8");
