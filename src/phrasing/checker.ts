@@ -200,7 +200,7 @@ const ASSIST_PATTERNS: Pattern[] = [
   { name: "sign-agreement", re: /\bsign (?:the |a |an )?(?:287\(?g\)? )?agreement\b/ },
   { name: "work-under", re: /\bwork (?:under|for) (?:ice|immigration|their supervision|their direction)\b/ },
   { name: "join-operation", re: /\bjoin (?:the |their )?(?:operation|raid)\b/ },
-  { name: "es-cooperate", re: /\b(?:cooper|colabor)(?:e|en|ar|ando)\b/ },
+  { name: "es-cooperate", re: /\b(?:cooper|colabor)(?:a|an|e|en|ar|ara|aran|are|aremos|ando|emos)\b/ },
   { name: "es-help-agents", re: /\bayud(?:e|en|ar|arles|eles)(?:les)? a (?:los agentes|ice|inmigracion|la migra)\b/ },
 ];
 

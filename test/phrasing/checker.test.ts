@@ -248,6 +248,14 @@ describe("each rule rejects a sentence that breaks it", () => {
       "contradicts-decision",
     ],
     [
+      "Spanish: coopera con ICE",
+      assist,
+      "es",
+      "ll228-no-voluntary-cooperation",
+      "La Ciudad coopera con ICE en este caso.",
+      "contradicts-decision",
+    ],
+    [
       "help them",
       assist,
       "en",
