@@ -44,6 +44,47 @@ const SEASON_DAY: Record<string, [number, number]> = {
   otono: [10, 15],
 };
 
+/** Holidays people date things by: month, day, and whether the day is only approximate. */
+const HOLIDAYS: Record<string, [number, number, boolean]> = {
+  halloween: [10, 31, false],
+  christmas: [12, 25, false],
+  "christmas eve": [12, 24, false],
+  "new years eve": [12, 31, false],
+  "new years day": [1, 1, false],
+  "new years": [1, 1, false],
+  "valentines day": [2, 14, false],
+  "independence day": [7, 4, false],
+  "fourth of july": [7, 4, false],
+  "4th of july": [7, 4, false],
+  "july fourth": [7, 4, false],
+  thanksgiving: [11, 25, true],
+  "memorial day": [5, 28, true],
+  "labor day": [9, 5, true],
+  "columbus day": [10, 10, true],
+  "mlk day": [1, 18, true],
+};
+const HOLIDAY_NAMES = Object.keys(HOLIDAYS)
+  .sort((a, b) => b.length - a.length)
+  .map((h) => h.replace(/ /g, "\\s+"))
+  .join("|");
+
+const SPOKEN: Record<string, number> = {
+  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17,
+  eighteen: 18, nineteen: 19, twenty: 20, thirty: 30,
+};
+
+function spokenNumber(words: string): number | undefined {
+  const parts = words.split(/[\s-]+/);
+  let total = 0;
+  for (const p of parts) {
+    const n = SPOKEN[p];
+    if (n === undefined) return undefined;
+    total += n;
+  }
+  return total;
+}
+
 /** Birth dates and the like are not the date a question is about. */
 const NOT_AN_AS_OF = /(?:born|birth|dob|d\.o\.b|nacid[oa]|nacimiento)\W*(?:\w+\W+){0,3}$/;
 
@@ -55,7 +96,8 @@ export function findDateInText(question: string, lex: CompiledLexicon): DateInTe
   const text = question
     .normalize("NFKD")
     .replace(/\p{M}+/gu, "")
-    .toLowerCase();
+    .toLowerCase()
+    .replace(/(\w)['\u2019]s\b/g, "$1s");
   const candidates: { index: number; found: DateInText }[] = [];
   const push = (index: number, date: string | undefined, approximate: boolean, raw: string) => {
     if (!date) return;
@@ -87,6 +129,20 @@ export function findDateInText(question: string, lex: CompiledLexicon): DateInTe
   for (const m of text.matchAll(new RegExp(`\\b(${seasons})(?:\\s+of|\\s+de|\\s+del)?\\s+((?:19|20)\\d\\d)\\b`, "g"))) {
     const [month, day] = SEASON_DAY[m[1]!]!;
     push(m.index, iso(+m[2]!, month, day), true, m[0]);
+  }
+  // Holidays with a year: "Halloween 2016", "the 4th of July 2025".
+  for (const m of text.matchAll(new RegExp(`\\b(${HOLIDAY_NAMES})(?:\\s+(?:of|de|del))?,?\\s+((?:19|20)\\d\\d)\\b`, "g"))) {
+    const [month, day, approximate] = HOLIDAYS[m[1]!.replace(/\s+/g, " ")]!;
+    push(m.index, iso(+m[2]!, month, day), approximate, m[0]);
+  }
+  // "'16", "back in '19"
+  for (const m of text.matchAll(/(?:^|[\s(])['\u2019]([0-3]\d)\b/g)) {
+    push(m.index, iso(2000 + +m[1]!, 7, 1), true, m[0]);
+  }
+  // Years spoken out: "two thousand fifteen", "twenty sixteen", "twenty twenty five".
+  for (const m of text.matchAll(/\b(?:two thousand(?: and)?|twenty) ((?:twenty|thirty)[\s-]\w+|\w+)\b/g)) {
+    const n = spokenNumber(m[1]!);
+    if (n !== undefined && n >= 1 && n <= 39 && !(m[0].startsWith("twenty") && n < 10)) push(m.index, iso(2000 + n, 7, 1), true, m[0]);
   }
   // A bare year, unless it is part of something already read or a number like "PS 2017".
   for (const m of text.matchAll(/(?<![\d/-])\b((?:19|20)\d\d)\b(?![\d/-])/g)) {

@@ -101,7 +101,7 @@ class Matcher {
 }
 
 /** Weather, not the agency: "ice all over the sidewalk", unless ICE is written in capitals. */
-const WEATHER = /(?:^| )(?:salt\w*|slip\w*|snow\w*|shovel\w*|skat\w*|melt\w*|sleet|freez\w*|frozen|icy|slick)(?: |$)/;
+const WEATHER = /(?:^| )(?:salt\w*|slip\w*|snow\w*|shovel\w*|skat\w*|melt\w*|sleet|freez\w*|frozen|icy|slick|evs?|electric|combustion|hybrids?)(?: |$)/;
 
 const FEAR_OF = /(?:afraid of|scared of|fear of|fears|miedo (?:a |de )?|rumou?rs? (?:that |about )?)(?:the |la )?$/;
 
@@ -249,11 +249,12 @@ export function readQuestion(question: string, lex: CompiledLexicon, options: Re
   // Who the agents are.
   let requester = readRequester(m, question);
   // "They showed a court order": a warrant or an ICE form means agents, even unnamed.
+  // A bare "warrant" counts only where someone is at the door ("parking tickets turn into a
+  // warrant" is not an agent); a subpoena alone may come from any civil lawsuit.
   const paperShown =
     m.present("judicial") ||
     m.present("administrative") ||
-    m.present("subpoena") ||
-    m.affirmed("paper").some((p) => /warrant/.test(p.text));
+    (m.affirmed("paper").some((p) => /warrant/.test(p.text)) && (m.present("entry") || m.present("presence")));
   if (requester === "none" && paperShown) requester = "unknown-law-enforcement";
   const agentsInvolved = requester !== "none";
 
@@ -264,9 +265,12 @@ export function readQuestion(question: string, lex: CompiledLexicon, options: Re
   let role: Role = textRole.role;
   if (options.role && options.role !== "unknown" && (role === "unknown" || textRole.fromWorkplace)) role = options.role;
 
+  // "My coworker got picked up by ICE in the lobby": the enforcement already happened; the
+  // asker wants to know what the City does (SPEC: general, row 14).
+  const detainedPerson = m.has("detainedPerson");
   // What they want, in the SPEC's order of precedence. Negation matters little here:
   // "if my cops don't help them" is still about helping them.
-  const custody = m.has("custody");
+  const custody = m.has("custody") || role === "corrections";
   const detainerWords = m.all("detainer");
   const strongDetainer = detainerWords.some((s) => /detainer|i247|hold/.test(s.text));
   const detainer = (detainerWords.length > 0 && (custody || strongDetainer)) || (custody && (m.has("hold") || m.has("release")));
@@ -274,9 +278,13 @@ export function readQuestion(question: string, lex: CompiledLexicon, options: Re
   const taskForce = m.has("taskForce");
   const criminalFocus = m.has("criminalFocus");
   const agreement = m.has("agreement");
-  const assistance = m.has("assistance") || (m.has("hold") && !custody);
-  const asksInformation = m.present("infoAsk");
-  const information = asksInformation || m.present("information");
+  // "ICE arrested one of our inspectors; does the City help him?" is not help for ICE.
+  const assistance =
+    m.all("assistance").some((s) => !detainedPerson || /ice|immigration|agents|them|la migra/.test(s.text)) ||
+    (m.has("hold") && !custody);
+  // "if I don't tell him what room he's in" is still a request for information.
+  const asksInformation = m.has("infoAsk");
+  const information = asksInformation || m.has("information");
   const referral = m.present("referral");
 
   const workplace = role === "nypd" && schoolSafety ? "school" : WORKPLACE_OF_ROLE[role];
@@ -289,9 +297,6 @@ export function readQuestion(question: string, lex: CompiledLexicon, options: Re
   }
 
   const atCitySite = (place !== "unknown" && place !== "street-or-public-space") || m.present("area.public");
-  // "My coworker got picked up by ICE in the lobby": the enforcement already happened; the
-  // asker wants to know what the City does (SPEC: general, row 14).
-  const detainedPerson = m.has("detainedPerson");
   const presentAtSite =
     agentsInvolved && atCitySite && !detainedPerson && (m.present("presence") || m.affirmed("force").length > 0);
 
@@ -302,7 +307,8 @@ export function readQuestion(question: string, lex: CompiledLexicon, options: Re
 
   let request: Request;
   if (agreement) request = "agreement";
-  else if (taskForce && (criminalFocus || agentsInvolved || inScope)) request = "task-force";
+  // "Guys from a 'federal task force' want to come upstairs": the ask is entry.
+  else if (taskForce && !explicitEntry && (criminalFocus || agentsInvolved || inScope)) request = "task-force";
   else if (detainer) request = "detainer";
   else if (assistance && agentsInvolved) request = "assistance";
   // "asks if a patient came in last night" is a question about a person, not a way in.
