@@ -1,0 +1,157 @@
+/**
+ * What the Slack listeners say, without Bolt: a line of text (slash command, DM, mention)
+ * routed to help, sources, role or a question; and a click answered again from the state
+ * its button carried. Synchronous work on the core plus one profile lookup, so a slash
+ * command can be answered inside its acknowledgement.
+ */
+import type { Engine } from "../../core/engine.js";
+import type { FactName, Facts, Role } from "../../policy/vocabulary.js";
+import {
+  answerMessage,
+  escapeMrkdwn,
+  escalateModal,
+  truncate,
+  helpMessage,
+  rolePickerMessage,
+  roleSavedMessage,
+  sourcesMessage,
+  type SlackMessage,
+} from "./blocks.js";
+import { EXAMPLES, parseRoleWords } from "./labels.js";
+import type { ProfileKey, ProfileStore } from "./profile-store.js";
+import { stateOf, type SlackState } from "./state.js";
+import type { types } from "@slack/bolt";
+
+export type Command =
+  | { kind: "help" }
+  | { kind: "sources" }
+  | { kind: "role"; role?: Role; unknownWords?: string }
+  | { kind: "ask"; question: string };
+
+/** `/ice-protocol <text>` (or a DM, or a mention without the mention): what is asked for. */
+export function parseCommand(text: string): Command {
+  const trimmed = text.trim();
+  const lower = trimmed.toLowerCase();
+  if (lower === "" || /^(help|ayuda|\?|usage|-h|--help)$/.test(lower)) return { kind: "help" };
+  if (/^(sources|fuentes|sources\?)$/.test(lower)) return { kind: "sources" };
+  const role = /^(?:role|rol|my role|set role)(?:\s+(.*))?$/s.exec(lower);
+  if (role) {
+    const words = role[1]?.trim() ?? "";
+    if (words === "") return { kind: "role" };
+    const parsed = parseRoleWords(words.replace(/^(?:is|=|:|i am|i'm)\s+/, ""));
+    if (parsed) return { kind: "role", role: parsed };
+    // "role of ICE agents in schools?" is a question, not a role to set.
+    if (words.split(/\s+/).length >= 3) return { kind: "ask", question: trimmed };
+    return { kind: "role", unknownWords: words };
+  }
+  return { kind: "ask", question: trimmed };
+}
+
+export interface SlackAnswersOptions {
+  engine: Engine;
+  today: () => string;
+  profiles: ProfileStore;
+}
+
+export class SlackAnswers {
+  readonly #engine: Engine;
+  readonly #today: () => string;
+  readonly #profiles: ProfileStore;
+
+  constructor(options: SlackAnswersOptions) {
+    this.#engine = options.engine;
+    this.#today = options.today;
+    this.#profiles = options.profiles;
+  }
+
+  get pack() {
+    return this.#engine.pack;
+  }
+
+  async roleOf(who: ProfileKey): Promise<Role | undefined> {
+    return this.#profiles.getRole(who);
+  }
+
+  async setRole(who: ProfileKey, role: Role | undefined): Promise<void> {
+    await this.#profiles.setRole(who, role);
+  }
+
+  /** A line of text from the asker: help, sources, role, or a question answered at once. */
+  async respondTo(text: string, who: ProfileKey, where: { publicThread?: boolean } = {}): Promise<SlackMessage> {
+    const command = parseCommand(text);
+    switch (command.kind) {
+      case "help":
+        return helpMessage();
+      case "sources":
+        return sourcesMessage(this.#engine.pack);
+      case "role":
+        if (command.role) {
+          await this.#profiles.setRole(who, command.role);
+          return roleSavedMessage(command.role);
+        }
+        return withIntro(
+          rolePickerMessage(await this.#profiles.getRole(who)),
+          command.unknownWords ? `I don't know the role "${command.unknownWords}". Choose one:` : undefined,
+        );
+      case "ask":
+        return this.ask(command.question, who, where);
+    }
+  }
+
+  async ask(question: string, who: ProfileKey, where: { publicThread?: boolean } = {}): Promise<SlackMessage> {
+    const profileRole = await this.#profiles.getRole(who);
+    const today = this.#today();
+    const answer = this.#engine.ask(question, { today, ...(profileRole ? { role: profileRole } : {}) });
+    return answerMessage({
+      answer,
+      state: stateOf(answer, today),
+      ...(profileRole ? { profileRole } : {}),
+      ...(where.publicThread ? { publicThread: true } : {}),
+    });
+  }
+
+  async askExample(index: number, who: ProfileKey): Promise<SlackMessage | undefined> {
+    const question = EXAMPLES[index];
+    return question === undefined ? undefined : this.ask(question, who);
+  }
+
+  /**
+   * A click on a correction menu or a clarifying button: the same decision path, from the
+   * facts the button carried with the one fact the asker set.
+   */
+  async reanswer(
+    state: SlackState,
+    corrected: FactName | undefined,
+    who: ProfileKey,
+    where: { publicThread?: boolean } = {},
+  ): Promise<SlackMessage> {
+    const profileRole = await this.#profiles.getRole(who);
+    const today = this.#today();
+    const overrides: Partial<Facts> = corrected ? { [corrected]: state.facts[corrected] } : {};
+    const answer = this.#engine.reanswer(state, { today, ...(state.date ? { date: state.date } : {}), overrides });
+    return answerMessage({
+      answer,
+      state: { ...stateOf(answer, today), ...(state.date ? { date: state.date } : {}) },
+      ...(profileRole ? { profileRole } : {}),
+      ...(where.publicThread ? { publicThread: true } : {}),
+    });
+  }
+
+  /** The placeholder escalation modal: who to call for the role in the state. */
+  escalation(state: SlackState): types.ModalView {
+    const today = this.#today();
+    const answer = this.#engine.reanswer(state, { today, ...(state.date ? { date: state.date } : {}) });
+    return escalateModal({ queue: answer.escalate.queue, contacts: answer.contacts, urgent: answer.escalate.urgent });
+  }
+}
+
+function withIntro(message: SlackMessage, intro: string | undefined): SlackMessage {
+  if (!intro) return message;
+  return {
+    text: message.text,
+    blocks: [
+      { type: "context", block_id: "intro", elements: [{ type: "mrkdwn", text: truncate(escapeMrkdwn(intro), 3000) }] },
+      ...message.blocks,
+    ],
+  };
+}

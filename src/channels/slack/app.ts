@@ -1,0 +1,354 @@
+/**
+ * The Slack adapter: a Bolt app whose listeners only translate between Slack and
+ * SlackAnswers. HTTP receiver on /slack/events (signature and timestamp checked by Bolt),
+ * or Socket Mode when an app token is configured; GET /healthz answers 200 once ready.
+ *
+ * - `/ice-protocol <question>`: answered inside the acknowledgement (ephemeral), so the
+ *   answer arrives with the ack, well inside Slack's 3 seconds, with no extra API call.
+ * - Direct messages and @mentions: answered with chat.postMessage (mentions in a thread).
+ * - Clicks: acknowledged at once, then the answer is replaced in place, through the click's
+ *   response_url for ephemeral answers (they cannot be chat.update'd) or chat.update.
+ * - Retried events (same event_id, X-Slack-Retry-Num) are answered once.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  App,
+  HTTPReceiver,
+  LogLevel,
+  SocketModeReceiver,
+  webApi,
+  type BlockAction,
+  type Logger,
+  type SlackActionMiddlewareArgs,
+} from "@slack/bolt";
+import type { Engine } from "../../core/engine.js";
+import type { SlackConfig } from "../../config/index.js";
+import { FACT_NAMES, ROLES, type FactName, type Role } from "../../policy/vocabulary.js";
+import { SlackAnswers } from "./answers.js";
+import { ACTIONS, errorMessage, homeView, roleSavedMessage, type SlackMessage } from "./blocks.js";
+import { RecentIds } from "./dedupe.js";
+import { MemoryProfileStore, type ProfileKey, type ProfileStore } from "./profile-store.js";
+import { decodeState } from "./state.js";
+
+/** The command the manifest declares; `/ice-protocol-dev` and the like also work for test installs. */
+export const COMMAND = /^\/ice-protocol(?:-[a-z0-9-]+)?$/;
+
+export interface SlackAppOptions {
+  config: SlackConfig;
+  engine: Engine;
+  today: () => string;
+  profiles?: ProfileStore;
+  logger?: Logger;
+  logLevel?: LogLevel;
+}
+
+export interface RunningSlackApp {
+  app: App;
+  /** The HTTP port actually bound (useful with PORT=0). */
+  port: number;
+  host: string;
+  profiles: ProfileStore;
+  ready(): boolean;
+  stop(): Promise<void>;
+}
+
+const SLACK_ERROR =
+  "Sorry, I could not answer that just now. If agents are there now: do not consent, do not physically resist, and call your supervisor and counsel.";
+
+/** The bot's own ids: from config, or one auth.test at start (never one per request). */
+async function botIdentity(
+  config: SlackConfig,
+  logger?: Logger,
+): Promise<{ botId: string; botUserId: string; teamId?: string }> {
+  if (config.botId && config.botUserId) return { botId: config.botId, botUserId: config.botUserId };
+  const client = new webApi.WebClient(config.botToken, {
+    ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
+    ...(logger ? { logger } : {}),
+  });
+  const result = await client.auth.test();
+  if (!result.ok || !result.bot_id || !result.user_id) {
+    throw new Error(`Slack auth.test did not identify the bot (${result.error ?? "no bot_id"}); check SLACK_BOT_TOKEN`);
+  }
+  return { botId: result.bot_id, botUserId: result.user_id, ...(result.team_id ? { teamId: result.team_id } : {}) };
+}
+
+function healthHandler(ready: () => boolean) {
+  return (_req: IncomingMessage, res: ServerResponse) => {
+    const ok = ready();
+    res.writeHead(ok ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
+    res.end(JSON.stringify({ ok }));
+  };
+}
+
+function keyOf(team: string | undefined, user: string): ProfileKey {
+  return { platform: "slack", tenant: team ?? "-", user };
+}
+
+/** A mention's text without the mentions of the bot itself. */
+function stripMentions(text: string, botUserId: string): string {
+  return text
+    .replaceAll(new RegExp(`<@${botUserId}(?:\\|[^>]*)?>`, "g"), " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+export async function startSlackApp(options: SlackAppOptions): Promise<RunningSlackApp> {
+  const { config, engine, today } = options;
+  const profiles = options.profiles ?? new MemoryProfileStore();
+  const answers = new SlackAnswers({ engine, today, profiles });
+  const identity = await botIdentity(config, options.logger);
+  let ready = false;
+  const isReady = () => ready;
+  const health = healthHandler(isReady);
+  const logLevel = options.logLevel ?? LogLevel.INFO;
+  const common = { ...(options.logger ? { logger: options.logger } : {}), logLevel };
+
+  let healthServer: Server | undefined;
+  const receiver =
+    config.mode === "socket"
+      ? new SocketModeReceiver({
+          appToken: config.appToken!,
+          ...common,
+          ...(config.apiUrl ? { installerOptions: { clientOptions: { slackApiUrl: config.apiUrl } } } : {}),
+        })
+      : new HTTPReceiver({
+          signingSecret: config.signingSecret!,
+          endpoints: "/slack/events",
+          customRoutes: [{ path: "/healthz", method: ["GET"], handler: health }],
+          ...common,
+        });
+
+  const app = new App({
+    receiver,
+    token: config.botToken,
+    botId: identity.botId,
+    botUserId: identity.botUserId,
+    // Nothing of ours uses Bolt's per-conversation store; skipping it saves work on every request.
+    convoStore: false,
+    clientOptions: { ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}) },
+    ...common,
+  });
+
+  // ---- Retries: Slack resends an event it thinks was missed; answer each event_id once.
+  const seen = new RecentIds();
+  app.use(async ({ body, context, next, logger }) => {
+    const eventId = (body as { event_id?: unknown }).event_id;
+    if (typeof eventId === "string" && !seen.firstTime(eventId)) {
+      logger.debug(`ignoring a repeat of event ${eventId} (retry ${context.retryNum ?? 0})`);
+      return;
+    }
+    await next();
+  });
+
+  // ---- /ice-protocol: the answer is the acknowledgement itself.
+  app.command(COMMAND, async ({ command, ack, logger }) => {
+    let message: SlackMessage;
+    try {
+      message = await answers.respondTo(command.text ?? "", keyOf(command.team_id, command.user_id));
+    } catch (error) {
+      logger.error(`slash command failed: ${(error as Error).message}`);
+      message = errorMessage(SLACK_ERROR);
+    }
+    await ack({ response_type: "ephemeral", ...message });
+  });
+
+  // ---- Direct messages.
+  app.event("message", async ({ event, client, context, logger }) => {
+    const m = event as {
+      channel_type?: string;
+      subtype?: string;
+      bot_id?: string;
+      user?: string;
+      text?: string;
+      channel: string;
+      team?: string;
+    };
+    // Only plain messages people typed in a DM with the bot: no edits, deletions, joins or bots.
+    if (m.channel_type !== "im" || m.subtype !== undefined || m.bot_id || !m.user || typeof m.text !== "string") return;
+    if (m.user === context.botUserId) return;
+    let message: SlackMessage;
+    try {
+      message = await answers.respondTo(m.text, keyOf(m.team ?? context.teamId, m.user));
+    } catch (error) {
+      logger.error(`direct message failed: ${(error as Error).message}`);
+      message = errorMessage(SLACK_ERROR);
+    }
+    await client.chat.postMessage({ channel: m.channel, ...message });
+  });
+
+  // ---- @mentions in channels: answered in a thread, with a reminder that a DM is private.
+  app.event("app_mention", async ({ event, client, context, logger }) => {
+    const m = event as {
+      subtype?: string;
+      bot_id?: string;
+      user?: string;
+      text: string;
+      channel: string;
+      ts: string;
+      thread_ts?: string;
+      team?: string;
+    };
+    if (m.subtype !== undefined || m.bot_id || !m.user || m.channel.startsWith("D")) return;
+    const text = stripMentions(m.text, identity.botUserId);
+    let message: SlackMessage;
+    try {
+      message = await answers.respondTo(text, keyOf(m.team ?? context.teamId, m.user), { publicThread: true });
+    } catch (error) {
+      logger.error(`mention failed: ${(error as Error).message}`);
+      message = errorMessage(SLACK_ERROR);
+    }
+    await client.chat.postMessage({ channel: m.channel, thread_ts: m.thread_ts ?? m.ts, ...message });
+  });
+
+  // ---- App Home.
+  app.event("app_home_opened", async ({ event, client, context }) => {
+    if (event.tab !== "home") return;
+    const role = await answers.roleOf(keyOf(context.teamId, event.user));
+    await client.views.publish({ user_id: event.user, view: homeView(role, engine.pack) });
+  });
+
+  // ---- Clicks that answer again in place.
+  type Click = SlackActionMiddlewareArgs<BlockAction>;
+  const clickedValue = (action: Click["action"]): string | undefined =>
+    "selected_option" in action && action.selected_option
+      ? action.selected_option.value
+      : "value" in action
+        ? action.value
+        : undefined;
+
+  const replaceInPlace = async (args: Click & { client: App["client"] }, message: SlackMessage) => {
+    const { body, respond, client } = args;
+    const container = body.container as { is_ephemeral?: boolean; channel_id?: string; message_ts?: string };
+    if (!container.is_ephemeral && container.channel_id && container.message_ts) {
+      await client.chat.update({ channel: container.channel_id, ts: container.message_ts, ...message });
+    } else {
+      await respond({ replace_original: true, response_type: "ephemeral", ...message });
+    }
+  };
+  const isPublicThread = (body: BlockAction) => {
+    const container = body.container as { is_ephemeral?: boolean; channel_id?: string };
+    return !container.is_ephemeral && !!container.channel_id && !container.channel_id.startsWith("D");
+  };
+  const whoClicked = (body: BlockAction) => keyOf(body.team?.id ?? body.user.team_id, body.user.id);
+
+  const reanswerClick =
+    (fact: (actionId: string) => FactName | undefined, remember: (actionId: string) => boolean) =>
+    async (args: Click & { client: App["client"] }) => {
+      await args.ack();
+      const value = clickedValue(args.action);
+      const state = value ? decodeState(value) : undefined;
+      const who = whoClicked(args.body);
+      if (!state) {
+        await replaceInPlace(
+          args,
+          errorMessage("This answer is from an older version of the bot. Ask your question again, please."),
+        );
+        return;
+      }
+      const corrected = fact(args.action.action_id);
+      if (remember(args.action.action_id) && state.facts.role !== "unknown")
+        await answers.setRole(who, state.facts.role);
+      const message = await answers.reanswer(state, corrected, who, { publicThread: isPublicThread(args.body) });
+      await replaceInPlace(args, message);
+    };
+
+  const factOfAction = (id: string): FactName | undefined => {
+    const name = id.startsWith(ACTIONS.factPrefix)
+      ? id.slice(ACTIONS.factPrefix.length)
+      : id.startsWith(ACTIONS.clarifyPrefix)
+        ? id.split(":")[1]
+        : id === ACTIONS.roleInAnswer
+          ? "role"
+          : undefined;
+    return FACT_NAMES.includes(name as FactName) ? (name as FactName) : undefined;
+  };
+  app.action<BlockAction>(
+    new RegExp(`^${ACTIONS.factPrefix}`),
+    reanswerClick(factOfAction, () => false),
+  );
+  app.action<BlockAction>(
+    new RegExp(`^${ACTIONS.clarifyPrefix}`),
+    // Answering "Are you with the NYPD?" tells us the asker's role: remember it.
+    reanswerClick(factOfAction, (id) => id.startsWith(`${ACTIONS.clarifyPrefix}role:`)),
+  );
+  app.action<BlockAction>(
+    ACTIONS.roleInAnswer,
+    reanswerClick(factOfAction, () => true),
+  );
+
+  app.action<BlockAction>(new RegExp(`^${ACTIONS.examplePrefix}\\d+$`), async (args) => {
+    await args.ack();
+    const index = Number(args.action.action_id.slice(ACTIONS.examplePrefix.length));
+    const message = await answers.askExample(index, whoClicked(args.body));
+    if (message) await replaceInPlace(args, message);
+  });
+
+  app.action<BlockAction>(ACTIONS.rolePick, async (args) => {
+    await args.ack();
+    const role = clickedValue(args.action) as Role | undefined;
+    if (!role || !ROLES.includes(role)) return;
+    await answers.setRole(whoClicked(args.body), role);
+    await replaceInPlace(args, roleSavedMessage(role));
+  });
+
+  app.action<BlockAction>(ACTIONS.homeRole, async ({ ack, action, body, client }) => {
+    await ack();
+    const role = clickedValue(action) as Role | undefined;
+    if (!role || !ROLES.includes(role)) return;
+    const who = whoClicked(body);
+    await answers.setRole(who, role);
+    await client.views.publish({ user_id: body.user.id, view: homeView(await answers.roleOf(who), engine.pack) });
+  });
+
+  // ---- Escalate: a placeholder modal until the escalation issue lands. trigger_id lasts 3 s,
+  // so the modal opens right after the ack, with nothing slow in between.
+  app.action<BlockAction>(ACTIONS.escalate, async ({ ack, action, body, client }) => {
+    await ack();
+    const value = clickedValue(action);
+    const state = value ? decodeState(value) : undefined;
+    if (!state) return;
+    await client.views.open({ trigger_id: body.trigger_id, view: answers.escalation(state) });
+  });
+
+  app.error(async (error) => {
+    // Never the request body: it may hold the question.
+    app.logger.error(`Slack listener error: ${error.code ?? ""} ${error.message}`);
+  });
+
+  // ---- Start.
+  const host = config.host ?? "0.0.0.0";
+  let port: number;
+  if (config.mode === "socket") {
+    healthServer = createServer((req, res) => {
+      if (req.method === "GET" && new URL(req.url ?? "/", "http://localhost").pathname === "/healthz") health(req, res);
+      else {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      healthServer!.once("error", reject);
+      healthServer!.listen({ port: config.port, ...(config.host ? { host: config.host } : {}) }, resolve);
+    });
+    port = (healthServer.address() as AddressInfo).port;
+    await app.start();
+  } else {
+    const server = (await app.start({ port: config.port, ...(config.host ? { host: config.host } : {}) })) as Server;
+    port = (server.address() as AddressInfo).port;
+  }
+  ready = true;
+
+  return {
+    app,
+    port,
+    host,
+    profiles,
+    ready: isReady,
+    async stop() {
+      ready = false;
+      await app.stop();
+      if (healthServer) await new Promise<void>((resolve) => healthServer!.close(() => resolve()));
+    },
+  };
+}

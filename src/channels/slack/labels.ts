@@ -1,0 +1,100 @@
+/**
+ * Words for the facts' values as an employee reads them on a phone (menu options, at most
+ * 75 characters each), and the example questions shown in help and App Home.
+ */
+import type { Facts, Role } from "../../policy/vocabulary.js";
+
+export const ROLE_LABELS: Record<Role, string> = {
+  doe: "School staff (DOE)",
+  nypd: "NYPD (including school safety agents)",
+  health: "Hospital or clinic staff",
+  "social-services": "Shelter or social services staff",
+  corrections: "Corrections staff",
+  "other-agency": "Another City agency",
+  legal: "Legal staff or counsel",
+  unknown: "Not set",
+};
+
+/** The facts the "what I understood" line lets the asker correct, in reading order. */
+export const CORRECTABLE = ["place", "requester", "request", "document", "pressure", "role"] as const;
+export type CorrectableFact = (typeof CORRECTABLE)[number];
+
+export const FACT_LABELS: { [K in CorrectableFact]: Record<Facts[K], string> } = {
+  place: {
+    school: "At a school",
+    hospital: "At a hospital or clinic",
+    "shelter-or-social-services": "At a shelter or social services office",
+    "city-office": "At another City building",
+    "police-facility": "At a police facility",
+    "jail-or-custody": "At a jail or in custody",
+    "street-or-public-space": "Outside, on the street",
+    unknown: "Place: not sure",
+  },
+  requester: {
+    immigration: "Agents: immigration (ICE, HSI, CBP)",
+    "federal-law-enforcement": "Agents: FBI, DEA, ATF or Marshals",
+    "unknown-law-enforcement": "Agents: law enforcement, not sure which",
+    none: "No agents involved",
+  },
+  request: {
+    entry: "They want: to come in",
+    information: "They want: records or information",
+    assistance: "They want: our help (arrest, transport...)",
+    detainer: "They want: a hold or a release date",
+    agreement: "They want: a standing agreement (287(g))",
+    "task-force": "They want: a joint criminal task force",
+    "rights-referral": "Someone needs rights info or legal help",
+    general: "A general question",
+  },
+  document: {
+    "judicial-warrant": "Document: signed by a judge",
+    "administrative-warrant": "Document: ICE form / signed by an officer",
+    subpoena: "Document: a subpoena",
+    none: "No document",
+    unknown: "Document: not sure",
+  },
+  pressure: {
+    none: "No pressure",
+    insists: "They insist or argue",
+    "force-or-threat": "Force, threats, or I feel unsafe",
+    emergency: "A life-safety emergency",
+  },
+  role: {
+    doe: "You: school staff (DOE)",
+    nypd: "You: NYPD",
+    health: "You: hospital or clinic staff",
+    "social-services": "You: shelter or social services",
+    corrections: "You: corrections staff",
+    "other-agency": "You: another City agency",
+    legal: "You: legal staff",
+    unknown: "You: role not set",
+  },
+};
+
+/** Example questions (help, App Home). Our own words, so a button may carry its index. */
+export const EXAMPLES = [
+  "ICE agents are at the front desk of my school without a warrant",
+  "Immigration officers want our list of shelter residents",
+  "ICE showed an I-200 form and wants to come into the clinic",
+  "ICE asked us to help with an arrest outside the precinct",
+  "Agents are forcing their way into the office and I feel unsafe",
+  "La migra está en la puerta del refugio, ¿qué hago?",
+] as const;
+
+/** Words people use for their role in `/ice-protocol role ...`. */
+const ROLE_WORDS: [RegExp, Role][] = [
+  [/^(doe|school|schools|teacher|principal|school staff|educator)$/, "doe"],
+  [/^(nypd|police|officer|cop|school safety|school safety agent|ssa)$/, "nypd"],
+  [/^(health|hospital|clinic|nurse|doctor|h\+h|nyc health|health \+ hospitals)$/, "health"],
+  [/^(social-services|social services|shelter|hra|dhs|caseworker|social worker)$/, "social-services"],
+  [/^(corrections|doc|jail|correction officer|rikers)$/, "corrections"],
+  [/^(other-agency|other agency|other|agency|city agency|city worker|city employee)$/, "other-agency"],
+  [/^(legal|lawyer|attorney|counsel)$/, "legal"],
+  [/^(unknown|none|clear|reset|forget)$/, "unknown"],
+];
+
+export function parseRoleWords(text: string): Role | undefined {
+  const words = text.trim().toLowerCase().replace(/\s+/g, " ");
+  for (const [pattern, role] of ROLE_WORDS) if (pattern.test(words)) return role;
+  return undefined;
+}

@@ -1,0 +1,113 @@
+/**
+ * Deployment configuration, read once from the environment at start. Nothing else in the
+ * project reads `process.env`: the composition root (main.ts) passes what it needs down.
+ */
+import { isIsoDate, todayInNewYork } from "../core/dates.js";
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export interface SlackConfig {
+  /** Socket Mode (SLACK_APP_TOKEN) or the HTTP receiver on /slack/events. */
+  mode: "http" | "socket";
+  /** Verifies every HTTP request (required in HTTP mode). */
+  signingSecret?: string;
+  botToken: string;
+  appToken?: string;
+  /** Web API base, ending with "/" (SLACK_API_URL; default Slack's own). */
+  apiUrl?: string;
+  /** Known from a previous auth.test; when both are missing the app calls auth.test once at start. */
+  botId?: string;
+  botUserId?: string;
+  port: number;
+  /** Interface to listen on; undefined means all interfaces. */
+  host?: string;
+}
+
+export interface Config {
+  /** Present when Slack is configured; `npm start` then serves Slack instead of the terminal chat. */
+  slack?: SlackConfig;
+  /** Today's date in New York; ICE_PROTOCOL_TODAY pins it (tests, reproducible runs). */
+  today: () => string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function readPort(env: Env): number {
+  const raw = nonEmpty(env, "PORT");
+  if (raw === undefined) return 3000;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be a port number from 0 to 65535, not "${raw}"`);
+  }
+  return port;
+}
+
+function readApiUrl(env: Env): string | undefined {
+  const raw = nonEmpty(env, "SLACK_API_URL");
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`SLACK_API_URL must be a URL such as https://slack.com/api/, not "${raw}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new ConfigError(`SLACK_API_URL must be http(s), not "${raw}"`);
+  // The Web API client joins method names onto the base: "https://host/api" + "/" + "chat.postMessage".
+  return url.href.endsWith("/") ? url.href : `${url.href}/`;
+}
+
+function readSlack(env: Env): SlackConfig | undefined {
+  const signingSecret = nonEmpty(env, "SLACK_SIGNING_SECRET");
+  const botToken = nonEmpty(env, "SLACK_BOT_TOKEN");
+  const appToken = nonEmpty(env, "SLACK_APP_TOKEN");
+  if (!signingSecret && !botToken && !appToken) return undefined;
+  // Half a configuration is a mistake to report, not a reason to open the terminal chat.
+  if (!botToken)
+    throw new ConfigError("SLACK_BOT_TOKEN is not set (the bot token, xoxb-...), but other SLACK_* settings are");
+  if (!appToken && !signingSecret) {
+    throw new ConfigError(
+      "SLACK_SIGNING_SECRET is not set: the HTTP receiver needs it to verify requests (or set SLACK_APP_TOKEN for Socket Mode)",
+    );
+  }
+  const botId = nonEmpty(env, "SLACK_BOT_ID");
+  const botUserId = nonEmpty(env, "SLACK_BOT_USER_ID");
+  if ((botId === undefined) !== (botUserId === undefined)) {
+    throw new ConfigError(
+      "set both SLACK_BOT_ID and SLACK_BOT_USER_ID, or neither (the app then calls auth.test once at start)",
+    );
+  }
+  const apiUrl = readApiUrl(env);
+  const host = nonEmpty(env, "HOST");
+  return {
+    mode: appToken ? "socket" : "http",
+    ...(signingSecret ? { signingSecret } : {}),
+    botToken,
+    ...(appToken ? { appToken } : {}),
+    ...(apiUrl ? { apiUrl } : {}),
+    ...(botId && botUserId ? { botId, botUserId } : {}),
+    port: readPort(env),
+    ...(host ? { host } : {}),
+  };
+}
+
+function readToday(env: Env): () => string {
+  const pinned = nonEmpty(env, "ICE_PROTOCOL_TODAY");
+  if (pinned === undefined) return () => todayInNewYork();
+  if (!isIsoDate(pinned)) throw new ConfigError(`ICE_PROTOCOL_TODAY must be a date as YYYY-MM-DD, not "${pinned}"`);
+  return () => pinned;
+}
+
+export function readConfig(env: Env): Config {
+  const slack = readSlack(env);
+  // Without Slack, `npm start` is the terminal chat, which reads its own settings as before.
+  if (!slack) return { today: () => todayInNewYork() };
+  return { slack, today: readToday(env) };
+}
