@@ -103,7 +103,8 @@ class Matcher {
 /** Weather, not the agency: "ice all over the sidewalk", unless ICE is written in capitals. */
 const WEATHER = /(?:^| )(?:salt\w*|slip\w*|snow\w*|shovel\w*|skat\w*|melt\w*|sleet|freez\w*|frozen|icy|slick|evs?|electric|combustion|hybrids?)(?: |$)/;
 
-const FEAR_OF = /(?:afraid of|scared of|fear of|fears|miedo (?:a |de )?|rumou?rs? (?:that |about )?)(?:the |la )?$/;
+const FEAR_OF =
+  /(?:afraid of|scared of|fear of|fears|miedo (?:a |de )?|rumou?rs? (?:that |about )?|what to (?:do|say) if|what (?:she|he|they|i|we) (?:has|have|should|needs?) to (?:say|do) if|que (?:hacer|decir) si|in case)(?:the |la )?$/;
 
 function readRequester(m: Matcher, raw: string): Facts["requester"] {
   // "she's scared of ICE", "a rumor that ICE ...": no agents are in the story.

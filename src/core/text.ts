@@ -146,7 +146,8 @@ export function normalize(text: string, lex: CompiledLexicon): string {
     pattern.lastIndex = 0;
     s = s.replace(pattern, replacement);
   }
-  s = s.replace(/'/g, "");
+  // Possessives read as the word itself ("the library's guard" -> "the library guard").
+  s = s.replace(/(\w)'s\b/g, "$1").replace(/'/g, "");
   const tokens = s.match(/[a-z0-9]+|[.,;:?!]/g) ?? [];
   const out: string[] = [];
   for (const token of tokens) {
