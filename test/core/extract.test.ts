@@ -217,7 +217,7 @@ describe("requester", () => {
     expectReading("DHS officers at the library entrance want to come in", { requester: "immigration" });
   });
 
-  it.fails("possessive 'FBI's' is the FBI", () => {
+  it("possessive 'FBI's' is the FBI", () => {
     // Extractor miss: "FBI's" normalises to "fbis", which no pattern matches; the FBI is
     // read as unknown law enforcement and the answer wrongly applies the 2026 order.
     expectReading(
@@ -227,7 +227,7 @@ describe("requester", () => {
     );
   });
 
-  it.fails("possessive 'FBI's' names the task force partner", () => {
+  it("possessive 'FBI's' names the task force partner", () => {
     // Same miss as above: "the FBI's joint gang task force" has requester none.
     expectReading("Can my detectives keep working on the FBI's joint gang task force?", {
       requester: "federal-law-enforcement",
