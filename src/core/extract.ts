@@ -104,7 +104,7 @@ class Matcher {
 const WEATHER = /(?:^| )(?:salt\w*|slip\w*|snow\w*|shovel\w*|skat\w*|melt\w*|sleet|freez\w*|frozen|icy|slick|evs?|electric|combustion|hybrids?)(?: |$)/;
 
 const FEAR_OF =
-  /(?:afraid of|scared of|fear of|fears|miedo (?:a |de )?|rumou?rs? (?:that |about )?|what to (?:do|say) if|what (?:she|he|they|i|we) (?:has|have|should|needs?) to (?:say|do) if|que (?:hacer|decir) si|in case)(?:the |la )?$/;
+  /(?:afraid of|scared of|fear of|fears|miedo (?:a |de )?|rumou?rs? (?:that |about )?|what to (?:do|say) if|what (?:she|he|they|i|we) (?:has|have|should|needs?) to (?:say|do) if|que (?:hacer|decir) si|in case)\s*(?:the |la )?$/;
 
 function readRequester(m: Matcher, raw: string): Facts["requester"] {
   // "she's scared of ICE", "a rumor that ICE ...": no agents are in the story.
@@ -298,8 +298,12 @@ export function readQuestion(question: string, lex: CompiledLexicon, options: Re
   }
 
   const atCitySite = (place !== "unknown" && place !== "street-or-public-space") || m.present("area.public");
+  const area = readArea(m);
   const presentAtSite =
-    agentsInvolved && atCitySite && !detainedPerson && (m.present("presence") || m.affirmed("force").length > 0);
+    agentsInvolved &&
+    atCitySite &&
+    !detainedPerson &&
+    (m.present("presence") || m.affirmed("force").length > 0 || area === "non-public");
 
   const topic = m.has("topic");
   const inScope =
@@ -329,7 +333,7 @@ export function readQuestion(question: string, lex: CompiledLexicon, options: Re
   const facts: Facts = {
     role,
     place,
-    area: readArea(m),
+    area,
     requester,
     request,
     document,

@@ -108,7 +108,7 @@ function correctSpelling(token: string, lex: CompiledLexicon): string {
     const extra = lex.spellingVariants.get(`=${d}`);
     if (extra) return extra;
   }
-  if (token.length >= 6) {
+  if (token.length >= 5) {
     for (const d of deletions(token)) {
       const changed = lex.spellingVariants.get(`-${d}`);
       if (changed && changed.length === token.length) return changed;

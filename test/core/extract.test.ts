@@ -5,7 +5,7 @@
  * matters, the decision) the SPEC requires.
  *
  * Cases the extractor gets wrong today are written with the SPEC-correct expectation and
- * marked `it.fails`, each with the reason, so fixing the extractor turns them red here
+ * once marked `it.fails`; each now passes and keeps its note on what used to go wrong
  * until the `.fails` is removed.
  */
 import { describe, expect, it } from "vitest";
@@ -39,8 +39,8 @@ describe("document", () => {
       ["La migra está en la puerta del refugio y no traen orden", { document: "none" }],
     ]);
 
-    it.fails("'nothing in writing' is no document", () => {
-      // Extractor miss: "nothing" is a negation cue but "writing" is not a paper word, so
+    it("'nothing in writing' is no document", () => {
+      // Once a miss: "nothing" is a negation cue but "writing" is not a paper word, so
       // the document stays unknown (and the answer asks a question it already has).
       expectReading("ICE at our shelter door; they had nothing in writing", { document: "none" });
     });
@@ -73,8 +73,8 @@ describe("document", () => {
       ["ICE at our shelter door. The warrant is signed by an ICE officer", { document: "administrative-warrant" }],
     ]);
 
-    it.fails("'a warrant but it's from ICE, not a judge' is an administrative warrant", () => {
-      // Extractor miss: "from ICE" is not read as the issuer, and "not a judge" after a comma
+    it("'a warrant but it's from ICE, not a judge' is an administrative warrant", () => {
+      // Once a miss: "from ICE" is not read as the issuer, and "not a judge" after a comma
       // does not reach the warrant, so the document is unknown.
       expectReading("ICE agents at our shelter front desk. They had a warrant but it's from ICE, not a judge.", {
         document: "administrative-warrant",
@@ -135,8 +135,8 @@ describe("document", () => {
       ["ICE is at the shelter front desk with no warrnt", { document: "none" }],
     ]);
 
-    it.fails("'judje' (one letter changed in a five-letter word) is 'judge'", () => {
-      // Extractor miss: the speller corrects a changed letter only in words of six letters
+    it("'judje' (one letter changed in a five-letter word) is 'judge'", () => {
+      // Once a miss: the speller corrects a changed letter only in words of six letters
       // or more, so "signed by a judje" is not a judge's signature.
       expectReading(
         "ICE is at the shelter front desk with a warrant signed by a judje",
@@ -145,8 +145,8 @@ describe("document", () => {
       );
     });
 
-    it.fails("'wrrant signed by a jugde' (two typos) is a judge's warrant", () => {
-      // Extractor miss: "jugde" (like "jduge") swaps two letters of a five-letter word;
+    it("'wrrant signed by a jugde' (two typos) is a judge's warrant", () => {
+      // Once a miss: "jugde" (like "jduge") swaps two letters of a five-letter word;
       // swaps are only corrected in words of six letters or more.
       expectReading(
         "ICE agents at our shelter front desk with a wrrant signed by a jugde",
@@ -201,8 +201,8 @@ describe("requester", () => {
     ["she is scared of ICE and wants to know her rights", { requester: "none" }],
   ]);
 
-  it.fails("'Immigration and Customs Enforcement' spelled out is ICE", () => {
-    // Extractor miss: the agency's full name matches no immigration pattern, so the
+  it("'Immigration and Customs Enforcement' spelled out is ICE", () => {
+    // Once a miss: the agency's full name matches no immigration pattern, so the
     // question is read as having no agents at all and answered OUT_OF_SCOPE.
     expectReading(
       "Immigration and Customs Enforcement agents are at our shelter front desk",
@@ -211,14 +211,14 @@ describe("requester", () => {
     );
   });
 
-  it.fails("'DHS officers' are immigration agents", () => {
+  it("'DHS officers' are immigration agents", () => {
     // Extractor miss (lexicon): the DHS pattern's "not a DHS shelter office" lookahead
     // `offices?` has no word edge, so it also matches "officers" and rejects the DHS.
     expectReading("DHS officers at the library entrance want to come in", { requester: "immigration" });
   });
 
   it("possessive 'FBI's' is the FBI", () => {
-    // Extractor miss: "FBI's" normalises to "fbis", which no pattern matches; the FBI is
+    // Once a miss: "FBI's" normalises to "fbis", which no pattern matches; the FBI is
     // read as unknown law enforcement and the answer wrongly applies the 2026 order.
     expectReading(
       "The FBI's agents are at the front desk of our office",
@@ -235,8 +235,8 @@ describe("requester", () => {
     });
   });
 
-  it.fails("possessive 'ICE's' is ICE", () => {
-    // Extractor miss: "ICE's" normalises to "ices"; only the generic "officers" is found.
+  it("possessive 'ICE's' is ICE", () => {
+    // Once a miss: "ICE's" normalises to "ices"; only the generic "officers" is found.
     expectReading("Two of ICE's officers are at the front desk of our office", { requester: "immigration" });
   });
 });
@@ -274,8 +274,8 @@ describe("role", () => {
     expectReading("ICE is at the front door of our shelter", { role: "health" }, undefined, "health");
   });
 
-  it.fails("'DHS agents' opening a sentence are the agents, not the asker's agency", () => {
-    // Extractor miss: "DHS" followed by "agents" at the start of a message is read as the
+  it("'DHS agents' opening a sentence are the agents, not the asker's agency", () => {
+    // Once a miss: "DHS" followed by "agents" at the start of a message is read as the
     // asker describing themselves ("DHS worker ..."), making the role social-services and
     // moving the library to a shelter.
     expectReading("DHS agents are in the lobby of the library wanting to search the back rooms", {
@@ -315,8 +315,8 @@ describe("area", () => {
     ["our shelter got a call from ICE asking if a resident lives here", { area: "unknown" }],
   ]);
 
-  it.fails("agents already upstairs are past the public area", () => {
-    // Extractor miss: "upstairs on the residents' floor" is not read as a non-public area,
+  it("agents already upstairs are past the public area", () => {
+    // Once a miss: "upstairs on the residents' floor" is not read as a non-public area,
     // and the agents' presence there is not read as entry (the answer is UNCOVERED_ESCALATE).
     expectReading("ICE agents are already upstairs on the residents' floor of our shelter", {
       area: "non-public",
@@ -346,8 +346,8 @@ describe("request", () => {
     ["My coworker was detained by ICE this morning, what does the city do?", { request: "general" }],
   ]);
 
-  it.fails("agents at a City office, nothing else asked, want entry", () => {
-    // Extractor miss: "at our HRA benefits office" (two words between "our" and "office")
+  it("agents at a City office, nothing else asked, want entry", () => {
+    // Once a miss: "at our HRA benefits office" (two words between "our" and "office")
     // is not read as presence at the site, so the request is general and the answer
     // UNCOVERED_ESCALATE instead of row 12.
     expectReading(
@@ -357,8 +357,8 @@ describe("request", () => {
     );
   });
 
-  it.fails("'get into Rikers' is entry", () => {
-    // Extractor miss: the entry pattern wants an article ("get into the jail"); a named
+  it("'get into Rikers' is entry", () => {
+    // Once a miss: the entry pattern wants an article ("get into the jail"); a named
     // site ("get into Rikers") leaves the request general.
     expectReading(
       "ICE wants to get into Rikers",
@@ -367,8 +367,8 @@ describe("request", () => {
     );
   });
 
-  it.fails("'asking about a patient' by phone is an information request", () => {
-    // Extractor miss: "asking about a patient" is not read as asking for information (while
+  it("'asking about a patient' by phone is an information request", () => {
+    // Once a miss: "asking about a patient" is not read as asking for information (while
     // "asking for a patient's address" is), so the answer is UNCOVERED_ESCALATE, not row 10.
     expectReading("ICE called the clinic asking about a patient", { request: "information" }, "INFO_DO_NOT_DISCLOSE");
   });
