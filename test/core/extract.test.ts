@@ -4,9 +4,8 @@
  * lexicon. Each case is what an employee might type, with the facts (and, where it
  * matters, the decision) the SPEC requires.
  *
- * Cases the extractor gets wrong today are written with the SPEC-correct expectation and
- * once marked `it.fails`; each now passes and keeps its note on what used to go wrong
- * until the `.fails` is removed.
+ * Cases the extractor once got wrong keep a "Once a miss" note saying what used to go
+ * wrong, so a regression is easy to recognise.
  */
 import { describe, expect, it } from "vitest";
 import type { Decision, Facts, Role } from "../../src/policy/vocabulary.js";
