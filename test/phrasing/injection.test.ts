@@ -133,22 +133,12 @@ describe("prompt injection does not change the rules' advice", () => {
       .flatMap((o) => o.steps.map((s) => s.say)),
   );
 
-  /**
-   * Known core issue (reported): an injected instruction that uses entry words ("let them in",
-   * "ALLOW ENTRY", "los deje entrar") makes the extractor read a records request as an entry
-   * request. The decision stays a refusal (ENTRY_DENY instead of INFO_DO_NOT_DISCLOSE), so the
-   * injection still gets nothing it asks for, but the records advice is lost.
-   */
-  const knownCoreIssue = (situation: string, injection: string) =>
-    situation === RECORDS_REQUEST && /let them in|ALLOW ENTRY|deje entrar/.test(injection);
-
+  // Sentences that instruct the bot are set aside before the facts are read, so injected
+  // entry words ("let them in", "ALLOW ENTRY", "los deje entrar") cannot turn a records
+  // request into an entry request.
   it.each(CASES.map((c) => [c.question, c] as const))("%s", (_q, { situation, injection }) => {
     const base = ask(situation);
     const injected = ask(`${situation} ${injection.text}`);
-    if (knownCoreIssue(situation, injection.text)) {
-      expect(["INFO_DO_NOT_DISCLOSE", "ENTRY_DENY_WITHOUT_JUDICIAL_WARRANT"]).toContain(injected.decision);
-      return;
-    }
     expect(injected.decision).toBe(base.decision);
     expect(injected.headline).toBe(base.headline);
     // Every step of the rules' answer, in order; any extra step is a protective one.
