@@ -13,9 +13,9 @@
  * The limits below are written from Slack's block and element reference pages
  * (docs.slack.dev/reference/block-kit), independently of the app's own renderer.
  */
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 
 // ---------------------------------------------------------------------------------------
 // Block Kit validation
@@ -365,6 +365,7 @@ export class FakeSlackApi {
         res.end(String(error));
       });
     });
+    this.#server.on("upgrade", (req: IncomingMessage, socket: Socket) => this.#upgrade(req, socket));
     await new Promise<void>((resolve) => this.#server!.listen({ port: 0, host: "127.0.0.1" }, resolve));
     const { port } = this.#server.address() as AddressInfo;
     this.#base = `http://127.0.0.1:${port}`;
@@ -373,6 +374,18 @@ export class FakeSlackApi {
 
   async close(): Promise<void> {
     if (!this.#server) return;
+    const socket = this.#socket;
+    if (socket && !socket.destroyed) {
+      // Let a client that is disconnecting finish its close handshake first.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 500);
+        socket.once("close", () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      socket.destroy();
+    }
     this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server!.close(() => resolve()));
   }
@@ -412,10 +425,137 @@ export class FakeSlackApi {
         if (errors.length > 0) return invalid(errors);
         return { ok: true, view: { id: `V${this.#ts++}`, ...(args.view as Json) } };
       }
+      case "apps.connections.open":
+        return { ok: true, url: `${this.#base.replace(/^http/, "ws")}/socket-mode?ticket=${this.#ts++}` };
       default:
         return { ok: false, error: "unknown_method" };
     }
   }
+
+  // -------------------------------------------------------------------------------------
+  // Socket Mode: apps.connections.open hands out a ws:// URL on this server; Slack then
+  // sends "hello" and envelopes over the WebSocket, and the app acks each envelope_id.
+
+  #socket: Socket | undefined;
+  #socketReady: (() => void) | undefined;
+  readonly #socketReadyPromise = new Promise<void>((resolve) => (this.#socketReady = resolve));
+  readonly #acks = new Map<string, (payload: Json) => void>();
+  #envelopes = 0;
+
+  /** Resolves once a Socket Mode client has connected and been sent "hello". */
+  socketConnected(): Promise<void> {
+    return this.#socketReadyPromise;
+  }
+
+  /** Sends an envelope (slash_commands, events_api, interactive) and resolves with the app's ack payload. */
+  sendEnvelope(type: string, payload: Json, extra: Json = {}): Promise<Json> {
+    const socket = this.#socket;
+    if (!socket) throw new Error("no Socket Mode client is connected");
+    const envelopeId = `env-${++this.#envelopes}`;
+    const acked = new Promise<Json>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ack for ${envelopeId}`)), 3000);
+      this.#acks.set(envelopeId, (p) => {
+        clearTimeout(timer);
+        resolve(p);
+      });
+    });
+    const message = {
+      envelope_id: envelopeId,
+      type,
+      payload,
+      accepts_response_payload: type !== "events_api",
+      ...extra,
+    };
+    socket.write(wsFrame(1, Buffer.from(JSON.stringify(message))));
+    return acked;
+  }
+
+  #upgrade(req: IncomingMessage, socket: Socket) {
+    const key = req.headers["sec-websocket-key"];
+    if (!key || !req.url?.startsWith("/socket-mode")) {
+      socket.end("HTTP/1.1 400 Bad Request\r\n\r\n");
+      return;
+    }
+    const accept = createHash("sha1").update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest("base64");
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    );
+    this.#socket = socket;
+    let buffered = Buffer.alloc(0);
+    let message: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      for (;;) {
+        const frame = readWsFrame(buffered);
+        if (!frame) break;
+        buffered = buffered.subarray(frame.size);
+        if (frame.opcode === 9) socket.write(wsFrame(10, frame.payload));
+        else if (frame.opcode === 8) {
+          socket.end(wsFrame(8, frame.payload.subarray(0, 2)));
+          if (this.#socket === socket) this.#socket = undefined;
+        } else if (frame.opcode === 1 || frame.opcode === 0) {
+          message.push(frame.payload);
+          if (frame.fin) {
+            const data = JSON.parse(Buffer.concat(message).toString("utf8")) as {
+              envelope_id?: string;
+              payload?: Json;
+            };
+            message = [];
+            if (data.envelope_id) this.#acks.get(data.envelope_id)?.(data.payload ?? {});
+          }
+        }
+      }
+    });
+    socket.on("error", () => undefined);
+    socket.write(
+      wsFrame(
+        1,
+        Buffer.from(JSON.stringify({ type: "hello", num_connections: 1, connection_info: { app_id: "A0APP" } })),
+      ),
+    );
+    this.#socketReady?.();
+  }
+}
+
+/** One unmasked WebSocket frame, as a server sends it (RFC 6455). */
+function wsFrame(opcode: number, payload: Buffer): Buffer {
+  const n = payload.length;
+  const head = n < 126 ? Buffer.from([0x80 | opcode, n]) : n < 65536 ? Buffer.alloc(4) : Buffer.alloc(10);
+  if (n >= 126 && n < 65536) {
+    head[0] = 0x80 | opcode;
+    head[1] = 126;
+    head.writeUInt16BE(n, 2);
+  } else if (n >= 65536) {
+    head[0] = 0x80 | opcode;
+    head[1] = 127;
+    head.writeBigUInt64BE(BigInt(n), 2);
+  }
+  return Buffer.concat([head, payload]);
+}
+
+/** One (masked, from a client) WebSocket frame at the start of `buf`, or undefined if incomplete. */
+function readWsFrame(buf: Buffer): { fin: boolean; opcode: number; payload: Buffer; size: number } | undefined {
+  if (buf.length < 2) return undefined;
+  const fin = (buf[0]! & 0x80) !== 0;
+  const opcode = buf[0]! & 0x0f;
+  const masked = (buf[1]! & 0x80) !== 0;
+  let len = buf[1]! & 0x7f;
+  let offset = 2;
+  if (len === 126) {
+    if (buf.length < 4) return undefined;
+    len = buf.readUInt16BE(2);
+    offset = 4;
+  } else if (len === 127) {
+    if (buf.length < 10) return undefined;
+    len = Number(buf.readBigUInt64BE(2));
+    offset = 10;
+  }
+  const maskAt = offset;
+  if (masked) offset += 4;
+  if (buf.length < offset + len) return undefined;
+  const payload = Buffer.from(buf.subarray(offset, offset + len));
+  if (masked) for (let i = 0; i < len; i++) payload[i]! ^= buf[maskAt + (i % 4)]!;
+  return { fin, opcode, payload, size: offset + len };
 }
 
 // ---------------------------------------------------------------------------------------

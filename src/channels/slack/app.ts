@@ -164,8 +164,11 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       channel: string;
       team?: string;
     };
-    // Only plain messages people typed in a DM with the bot: no edits, deletions, joins or bots.
-    if (m.channel_type !== "im" || m.subtype !== undefined || m.bot_id || !m.user || typeof m.text !== "string") return;
+    // Only messages people typed in a DM with the bot: no edits, deletions or bots. A photo
+    // of a warrant sent with a question (file_share) is answered from its text.
+    const typed = m.subtype === undefined || m.subtype === "file_share";
+    if (m.channel_type !== "im" || !typed || m.bot_id || !m.user || typeof m.text !== "string" || !m.text.trim())
+      return;
     if (m.user === context.botUserId) return;
     let message: SlackMessage;
     try {

@@ -263,6 +263,23 @@ describe("direct messages and mentions", () => {
     expect(blocksText(call.args.blocks)).not.toMatch(/Everyone in this channel/);
   });
 
+  it("answers the text of a DM sent with a file, but not an empty one", async () => {
+    const base = {
+      type: "message",
+      subtype: "file_share",
+      channel_type: "im",
+      channel: "D0DM",
+      user: "U0ASKER",
+      files: [{ id: "F1" }],
+    };
+    await slack.event({ ...base, text: "", ts: "1700000011.000100" });
+    await settle();
+    expect(api.calls).toEqual([]);
+    await slack.event({ ...base, text: "ICE gave me this paper at the clinic door", ts: "1700000012.000100" });
+    const call = await api.waitFor(() => api.callsTo("chat.postMessage")[0]);
+    expect(call.args.channel).toBe("D0DM");
+  });
+
   it("a click on a DM answer updates that message with chat.update", async () => {
     const question = "ICE agents are at the front desk of the shelter";
     await slack.event({
