@@ -92,7 +92,54 @@ const NOT_AN_AS_OF = /(?:born|birth|dob|d\.o\.b|nacid[oa]|nacimiento)\W*(?:\w+\W
  * The first date a question names, if any. A bare year reads as July 1 of that year, a
  * month and year as the 15th: both are marked approximate so the answer can say so.
  */
+interface DatePatterns {
+  monthFirst: RegExp;
+  dayFirst: RegExp;
+  seasons: RegExp;
+  holidays: RegExp;
+  months: Map<string, number>;
+}
+
+// Built once per lexicon: findDateInText runs on every question.
+const patternsFor = new WeakMap<CompiledLexicon, DatePatterns>();
+
+function datePatterns(lex: CompiledLexicon): DatePatterns {
+  let p = patternsFor.get(lex);
+  if (!p) {
+    const monthNames = [...lex.months.keys()].sort((a, b) => b.length - a.length).join("|");
+    const seasons = Object.keys(SEASON_DAY).join("|");
+    p = {
+      // "June 5, 2016", "June 5th 2016", "June 2016"
+      monthFirst: new RegExp(
+        `\\b(${monthNames})\\.?\\s+(?:(\\d{1,2})(?:st|nd|rd|th)?,?\\s+)?(?:of\\s+|de\\s+)?((?:19|20)\\d\\d)\\b`,
+        "g",
+      ),
+      // "5 June 2016", "21 de marzo de 2017"
+      dayFirst: new RegExp(
+        `\\b(\\d{1,2})\\s+(?:de\\s+)?(${monthNames})\\.?,?\\s+(?:de\\s+|del\\s+)?((?:19|20)\\d\\d)\\b`,
+        "g",
+      ),
+      // "summer 2025", "early 2026"
+      seasons: new RegExp(`\\b(${seasons})(?:\\s+of|\\s+de|\\s+del)?\\s+((?:19|20)\\d\\d)\\b`, "g"),
+      // "Halloween 2016", "the 4th of July 2025"
+      holidays: new RegExp(`\\b(${HOLIDAY_NAMES})(?:\\s+(?:of|de|del))?,?\\s+((?:19|20)\\d\\d)\\b`, "g"),
+      months: lex.months,
+    };
+    patternsFor.set(lex, p);
+  }
+  return p;
+}
+
+/** Something that could be a date: digits, or a year said in words. */
+const MAYBE_A_DATE = /\d|thousand|twenty/;
+
+/**
+ * The first date a question names, if any. A bare year reads as July 1 of that year, a
+ * month and year as the 15th: both are marked approximate so the answer can say so.
+ */
 export function findDateInText(question: string, lex: CompiledLexicon): DateInText | undefined {
+  if (!MAYBE_A_DATE.test(question)) return undefined;
+  const patterns = datePatterns(lex);
   const text = question
     .normalize("NFKD")
     .replace(/\p{M}+/gu, "")
@@ -112,26 +159,17 @@ export function findDateInText(question: string, lex: CompiledLexicon): DateInTe
     const year = m[3]!.length === 2 ? 2000 + +m[3]! : +m[3]!;
     push(m.index, iso(year, +m[1]!, +m[2]!), false, m[0]);
   }
-  const monthNames = [...lex.months.keys()].sort((a, b) => b.length - a.length).join("|");
-  // "June 5, 2016", "June 5th 2016", "June 2016"
-  const monthFirst = new RegExp(`\\b(${monthNames})\\.?\\s+(?:(\\d{1,2})(?:st|nd|rd|th)?,?\\s+)?(?:of\\s+|de\\s+)?((?:19|20)\\d\\d)\\b`, "g");
-  for (const m of text.matchAll(monthFirst)) {
-    const month = lex.months.get(m[1]!)!;
-    push(m.index, iso(+m[3]!, month, m[2] ? +m[2] : 15), !m[2], m[0]);
+  for (const m of text.matchAll(patterns.monthFirst)) {
+    push(m.index, iso(+m[3]!, patterns.months.get(m[1]!)!, m[2] ? +m[2] : 15), !m[2], m[0]);
   }
-  // "5 June 2016", "21 de marzo de 2017"
-  const dayFirst = new RegExp(`\\b(\\d{1,2})\\s+(?:de\\s+)?(${monthNames})\\.?,?\\s+(?:de\\s+|del\\s+)?((?:19|20)\\d\\d)\\b`, "g");
-  for (const m of text.matchAll(dayFirst)) {
-    push(m.index, iso(+m[3]!, lex.months.get(m[2]!)!, +m[1]!), false, m[0]);
+  for (const m of text.matchAll(patterns.dayFirst)) {
+    push(m.index, iso(+m[3]!, patterns.months.get(m[2]!)!, +m[1]!), false, m[0]);
   }
-  // "summer 2025", "early 2026"
-  const seasons = Object.keys(SEASON_DAY).join("|");
-  for (const m of text.matchAll(new RegExp(`\\b(${seasons})(?:\\s+of|\\s+de|\\s+del)?\\s+((?:19|20)\\d\\d)\\b`, "g"))) {
+  for (const m of text.matchAll(patterns.seasons)) {
     const [month, day] = SEASON_DAY[m[1]!]!;
     push(m.index, iso(+m[2]!, month, day), true, m[0]);
   }
-  // Holidays with a year: "Halloween 2016", "the 4th of July 2025".
-  for (const m of text.matchAll(new RegExp(`\\b(${HOLIDAY_NAMES})(?:\\s+(?:of|de|del))?,?\\s+((?:19|20)\\d\\d)\\b`, "g"))) {
+  for (const m of text.matchAll(patterns.holidays)) {
     const [month, day, approximate] = HOLIDAYS[m[1]!.replace(/\s+/g, " ")]!;
     push(m.index, iso(+m[2]!, month, day), approximate, m[0]);
   }

@@ -7,7 +7,7 @@
 import type { Condition, Rule, Step } from "../policy/schema.js";
 import type { PolicyPack } from "../policy/load.js";
 import type { Decision, FactName, Facts, Queue, Role } from "../policy/vocabulary.js";
-import { FACT_NAMES } from "../policy/vocabulary.js";
+import { FACT_NAMES, SIGNAL_NAMES } from "../policy/vocabulary.js";
 import type { Reading } from "./extract.js";
 
 export interface CitationOut {
@@ -64,21 +64,37 @@ interface Situation {
   asOf: string;
 }
 
+type Check = (s: Situation) => boolean;
+const compiledChecks = new WeakMap<Condition, Check[]>();
+
+/** A condition as a list of small checks, built once per condition and reused for every question. */
+function checksOf(cond: Condition): Check[] {
+  let checks = compiledChecks.get(cond);
+  if (checks) return checks;
+  checks = [];
+  const raw = cond as Record<string, unknown>;
+  for (const name of FACT_NAMES) {
+    const test = raw[name] as string[] | { not: string[] } | undefined;
+    if (!test) continue;
+    const values = new Set<string>(Array.isArray(test) ? test : test.not);
+    const wanted = Array.isArray(test);
+    checks.push((s) => values.has(s.facts[name]) === wanted);
+  }
+  for (const name of SIGNAL_NAMES) {
+    const test = raw[name];
+    if (typeof test === "boolean") checks.push((s) => s.signals[name] === test);
+  }
+  const { inScope, asOfBefore, asOfFrom } = cond;
+  if (inScope !== undefined) checks.push((s) => s.inScope === inScope);
+  if (asOfBefore) checks.push((s) => s.asOf < asOfBefore);
+  if (asOfFrom) checks.push((s) => s.asOf >= asOfFrom);
+  compiledChecks.set(cond, checks);
+  return checks;
+}
+
 function holds(cond: Condition | undefined, s: Situation): boolean {
   if (!cond) return true;
-  for (const name of FACT_NAMES) {
-    const test = (cond as Record<string, unknown>)[name] as string[] | { not: string[] } | undefined;
-    if (!test) continue;
-    const value = s.facts[name];
-    if (Array.isArray(test) ? !test.includes(value) : test.not.includes(value)) return false;
-  }
-  for (const [name, wanted] of Object.entries(s.signals)) {
-    const test = (cond as Record<string, unknown>)[name];
-    if (typeof test === "boolean" && test !== wanted) return false;
-  }
-  if (cond.inScope !== undefined && cond.inScope !== s.inScope) return false;
-  if (cond.asOfBefore && !(s.asOf < cond.asOfBefore)) return false;
-  if (cond.asOfFrom && !(s.asOf >= cond.asOfFrom)) return false;
+  for (const check of checksOf(cond)) if (!check(s)) return false;
   return true;
 }
 

@@ -59,6 +59,8 @@ export function createEngine(pack: PolicyPack): Engine {
   const lexicon: CompiledLexicon = compileLexicon(pack.lexicon);
   const compiled: CompiledPack = compilePack(pack);
 
+  // "today" is the same for every question of a day: check it once.
+  let lastGoodToday = "";
   const read = (question: string, role?: Role) =>
     readQuestion(question.slice(0, MAX_QUESTION_CHARS), lexicon, role ? { role } : {});
 
@@ -67,7 +69,10 @@ export function createEngine(pack: PolicyPack): Engine {
     read,
     ask(question, options) {
       if (typeof question !== "string" || question.trim() === "") throw new AskError("the question is empty");
-      if (!isIsoDate(options.today)) throw new AskError(`today must be a date as YYYY-MM-DD, not "${options.today}"`);
+      if (options.today !== lastGoodToday) {
+        if (!isIsoDate(options.today)) throw new AskError(`today must be a date as YYYY-MM-DD, not "${options.today}"`);
+        lastGoodToday = options.today;
+      }
       if (options.date !== undefined && !isIsoDate(options.date)) {
         throw new AskError(`the date must be a real date as YYYY-MM-DD, not "${options.date}"`);
       }
@@ -89,7 +94,10 @@ export function createEngine(pack: PolicyPack): Engine {
       return decide(reading, { asOf, asOfFrom }, compiled);
     },
     reanswer(state, options) {
-      if (!isIsoDate(options.today)) throw new AskError(`today must be a date as YYYY-MM-DD, not "${options.today}"`);
+      if (options.today !== lastGoodToday) {
+        if (!isIsoDate(options.today)) throw new AskError(`today must be a date as YYYY-MM-DD, not "${options.today}"`);
+        lastGoodToday = options.today;
+      }
       if (options.date !== undefined && !isIsoDate(options.date)) {
         throw new AskError(`the date must be a real date as YYYY-MM-DD, not "${options.date}"`);
       }

@@ -6,7 +6,16 @@
  */
 import type { Facts, Place, Request, Role, Signals } from "../policy/vocabulary.js";
 import type { TermName } from "../policy/lexicon-schema.js";
-import { findAll, isDoubted, isNegated, normalize, voiceOf, type CompiledLexicon, type Span } from "./text.js";
+import {
+  findAll,
+  isDoubted,
+  isNegated,
+  normalize,
+  possibleTerms,
+  voiceOf,
+  type CompiledLexicon,
+  type Span,
+} from "./text.js";
 import { findDateInText, type DateInText } from "./dates.js";
 
 export interface Reading {
@@ -61,14 +70,20 @@ const WORKPLACE_ROLE_OF_PLACE: Partial<Record<Place, Role>> = {
   "police-facility": "nypd",
 };
 
+const NONE: Span[] = [];
+
 class Matcher {
   private cache = new Map<TermName, Span[]>();
+  private readonly possible: Set<TermName> | null;
   constructor(
     readonly text: string,
     readonly lex: CompiledLexicon,
-  ) {}
+  ) {
+    this.possible = possibleTerms(text, lex);
+  }
 
   all(term: TermName): Span[] {
+    if (this.possible && !this.possible.has(term)) return NONE;
     let spans = this.cache.get(term);
     if (!spans) {
       spans = findAll(this.lex.terms[term], this.text);
@@ -212,9 +227,8 @@ function readArea(m: Matcher): Facts["area"] {
   if (m.present("area.pastPublic")) return "non-public";
   const insideNow = m.all("area.non-public").some((span) => {
     const before = m.text.slice(Math.max(0, span.start - 45), span.start);
-    m.lex.terms["area.inside"].lastIndex = 0;
     const wants = /(?:want|wants|wanted|trying|try|tried|asking|asked|to go|to get|to enter|to search|to see|to look|to walk|to push) (?:[a-z0-9]+ ){0,6}$/.test(before);
-    return !wants && new RegExp(m.lex.terms["area.inside"].source.replace(/\(\?!\[a-z0-9\]\)$/, "")).test(before);
+    return !wants && m.lex.insideBefore.test(before);
   });
   if (insideNow) return "non-public";
   if (m.present("area.public")) return "public";
@@ -250,24 +264,28 @@ export interface ReadOptions {
  * about the situation is left without them, the whole message is read.
  */
 export function readQuestion(question: string, lex: CompiledLexicon, options: ReadOptions = {}): Reading {
-  const sentences = question.split(/(?<=[.!?;\n])\s+/);
+  const text = normalize(question, lex);
   const instruction = lex.terms.instructionAttempt;
-  const kept = sentences.filter((sentence) => {
-    instruction.lastIndex = 0;
-    return !instruction.test(normalize(sentence, lex));
-  });
-  if (kept.length > 0 && kept.length < sentences.length) {
-    const reading = readSituation(kept.join(" "), lex, options);
-    if (reading.inScope) {
-      reading.signals.instructionAttempt = true;
-      return reading;
+  instruction.lastIndex = 0;
+  if (instruction.test(text)) {
+    const sentences = question.split(/(?<=[.!?;\n])\s+/);
+    const kept = sentences.filter((sentence) => {
+      instruction.lastIndex = 0;
+      return !instruction.test(normalize(sentence, lex));
+    });
+    if (kept.length > 0 && kept.length < sentences.length) {
+      const rest = kept.join(" ");
+      const reading = readSituation(rest, normalize(rest, lex), lex, options);
+      if (reading.inScope) {
+        reading.signals.instructionAttempt = true;
+        return reading;
+      }
     }
   }
-  return readSituation(question, lex, options);
+  return readSituation(question, text, lex, options);
 }
 
-function readSituation(question: string, lex: CompiledLexicon, options: ReadOptions): Reading {
-  const text = normalize(question, lex);
+function readSituation(question: string, text: string, lex: CompiledLexicon, options: ReadOptions): Reading {
   const m = new Matcher(text, lex);
 
   // Who the agents are.

@@ -5,6 +5,7 @@
  */
 import type { Lexicon, TermName } from "../policy/lexicon-schema.js";
 import { TERM_NAMES } from "../policy/lexicon-schema.js";
+import { leadingAnchors, wordStarts } from "./anchors.js";
 
 export interface Span {
   start: number;
@@ -13,7 +14,7 @@ export interface Span {
 }
 
 export interface CompiledLexicon {
-  rewrites: [RegExp, string][];
+  rewrites: [RegExp, string, string[] | null][];
   words: Map<string, string>;
   /** Fuzzy spelling: a variant one edit away -> the intended word. */
   spellingVariants: Map<string, string>;
@@ -30,11 +31,17 @@ export interface CompiledLexicon {
   ownCue: RegExp;
   notOwn: RegExp;
   atCue: RegExp;
+  /** "are already in the", "walked into our": the agents are inside, at the end of a text. */
+  insideBefore: RegExp;
   ownAfter: RegExp;
   rank: RegExp;
   describes: RegExp;
   here: RegExp;
   terms: Record<TermName, RegExp>;
+  /** Which terms a question can match at all, from the starts of its words (null: any term may). */
+  termsAnchoredBy: Map<string, TermName[]> | null;
+  /** Terms with no anchors: they may match anywhere and always run. */
+  unanchoredTerms: TermName[];
   months: Map<string, number>;
   spanishMarkers: Set<string>;
 }
@@ -52,13 +59,23 @@ function deletions(word: string): string[] {
   return out;
 }
 
-export function compileLexicon(lex: Lexicon): CompiledLexicon {
+export interface CompileOptions {
+  /** Skip terms no word of the question can start (on by default; tests turn it off to compare). */
+  anchors?: boolean;
+}
+
+export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): CompiledLexicon {
   const terms = {} as Record<TermName, RegExp>;
   const knownWords = new Set<string>();
+  const termsAnchoredBy = new Map<string, TermName[]>();
+  const unanchoredTerms: TermName[] = [];
   for (const name of TERM_NAMES) {
     const source = alternatives(lex.terms[name]);
     terms[name] = new RegExp(`${WORD_EDGE_BEFORE}(?:${source})${WORD_EDGE_AFTER}`, "g");
     for (const w of source.match(/[a-z]{3,}/g) ?? []) knownWords.add(w);
+    const anchors = leadingAnchors(source);
+    if (anchors === null) unanchoredTerms.push(name);
+    else for (const a of anchors) termsAnchoredBy.set(a, [...(termsAnchoredBy.get(a) ?? []), name]);
   }
   for (const w of Object.values(lex.words).join(" ").split(" ")) knownWords.add(w);
 
@@ -74,7 +91,7 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
 
   const wholeWordsBefore = (cue: string, gap = 4) => new RegExp(`(?:^|\\s)${cue}(?: [a-z0-9]+){0,${gap}} ?$`);
   return {
-    rewrites: lex.rewrites.map(([pattern, replacement]) => [new RegExp(pattern, "g"), replacement]),
+    rewrites: lex.rewrites.map(([pattern, replacement]) => [new RegExp(pattern, "g"), replacement, leadingAnchors(pattern)]),
     words: new Map(Object.entries(lex.words)),
     spellingVariants,
     knownWords,
@@ -88,18 +105,36 @@ export function compileLexicon(lex: Lexicon): CompiledLexicon {
     ownCue: wholeWordsBefore(lex.firstPerson.own),
     notOwn: new RegExp(`(?:^|\\s)${lex.firstPerson.notOwn}(?:\\s|$)`),
     atCue: wholeWordsBefore(lex.firstPerson.at, 5),
+    insideBefore: new RegExp(`${WORD_EDGE_BEFORE}(?:${alternatives(lex.terms["area.inside"])})`),
     ownAfter: new RegExp(lex.firstPerson.after),
     rank: new RegExp(`^${lex.firstPerson.ranks}$`),
     describes: new RegExp(lex.firstPerson.describes),
     here: new RegExp(lex.firstPerson.here),
     terms,
+    termsAnchoredBy: options.anchors === false ? null : termsAnchoredBy,
+    unanchoredTerms,
     months: new Map(Object.entries(lex.months)),
     spanishMarkers: new Set(lex.spanishMarkers),
   };
 }
 
+// Words recur across questions: remember what each unknown word was corrected to.
+const corrections = new WeakMap<CompiledLexicon, Map<string, string>>();
+
 function correctSpelling(token: string, lex: CompiledLexicon): string {
   if (token.length < 5 || lex.knownWords.has(token) || /\d/.test(token)) return token;
+  let memo = corrections.get(lex);
+  if (!memo) corrections.set(lex, (memo = new Map()));
+  let corrected = memo.get(token);
+  if (corrected === undefined) {
+    if (memo.size > 50_000) memo.clear();
+    corrected = correctSpellingUncached(token, lex);
+    memo.set(token, corrected);
+  }
+  return corrected;
+}
+
+function correctSpellingUncached(token: string, lex: CompiledLexicon): string {
   // One letter missing from a target ("warrnt"), or one extra ("warrrant"), or one
   // changed or swapped ("warrent", "wrarant").
   const missing = lex.spellingVariants.get(`-${token}`);
@@ -142,7 +177,10 @@ export function normalize(text: string, lex: CompiledLexicon): string {
     .replace(/[\u201c\u201d]/g, '"')
     .replace(/[\u2013\u2014]/g, " - ");
   for (const [pattern, replacement] of CONTRACTIONS) s = s.replace(pattern, replacement);
-  for (const [pattern, replacement] of lex.rewrites) {
+  for (const [pattern, replacement, anchors] of lex.rewrites) {
+    // Most rewrites cannot apply to a given question: skip them unless a literal they must
+    // start with is in the text.
+    if (anchors && !anchors.some((a) => s.includes(a))) continue;
     pattern.lastIndex = 0;
     s = s.replace(pattern, replacement);
   }
@@ -155,6 +193,17 @@ export function normalize(text: string, lex: CompiledLexicon): string {
     out.push(replaced ?? correctSpelling(token, lex));
   }
   return out.join(" ");
+}
+
+/** The terms a normalised text can match: those anchored by the start of one of its words, and the unanchored. */
+export function possibleTerms(text: string, lex: CompiledLexicon): Set<TermName> | null {
+  if (!lex.termsAnchoredBy) return null;
+  const possible = new Set<TermName>(lex.unanchoredTerms);
+  for (const start of wordStarts(text)) {
+    const names = lex.termsAnchoredBy.get(start);
+    if (names) for (const n of names) possible.add(n);
+  }
+  return possible;
 }
 
 /** Every match of a term in normalised text. */

@@ -1,0 +1,74 @@
+/**
+ * The anchor shortcut must never change what is read: a term the shortcut skips for a
+ * question must have no match in it. Checked over every scenario question we hold, for
+ * every term of the lexicon, and unit-tested on the pattern analysis itself.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { leadingAnchors, topLevelAlternatives, wordStarts } from "../../src/core/anchors.js";
+import { compileLexicon, findAll, normalize, possibleTerms } from "../../src/core/text.js";
+import { TERM_NAMES } from "../../src/policy/lexicon-schema.js";
+import { loadPack } from "../../src/policy/load.js";
+
+const scenarioDir = new URL("../scenarios/", import.meta.url);
+const publicFile = new URL("../../../shared/scenarios/public.jsonl", import.meta.url);
+
+function questions(): string[] {
+  const files = readdirSync(scenarioDir)
+    .filter((f) => f.endsWith(".jsonl"))
+    .map((f) => new URL(f, scenarioDir));
+  const out: string[] = [];
+  for (const file of files) {
+    for (const line of readFileSync(file, "utf8").split("\n")) if (line.trim()) out.push(JSON.parse(line).question);
+  }
+  try {
+    for (const line of readFileSync(publicFile, "utf8").split("\n")) if (line.trim()) out.push(JSON.parse(line).question);
+  } catch {
+    // The shared corpus is beside the repo in CI; the repo's own scenarios suffice here.
+  }
+  return out;
+}
+
+describe("pattern anchors", () => {
+  it("split only top-level alternatives", () => {
+    expect(topLevelAlternatives("a|(?:b|c)|[|]|d\\|e")).toEqual(["a", "(?:b|c)", "[|]", "d\\|e"]);
+  });
+
+  it("find the literal starts of each alternative", () => {
+    expect(leadingAnchors("(?:no|sin) (?:warrant|orden)")?.sort()).toEqual(["no", "sin"]);
+    expect(leadingAnchors("agents?|officers")?.sort()).toEqual(["agent", "office"]);
+    expect(leadingAnchors("(?:the )?lobby")?.sort()).toEqual(["lobby", "the"]);
+    expect(leadingAnchors("(?<!black )ice(?! cream)")).toEqual(["ice"]);
+  });
+
+  it("give up on patterns that could start with any word", () => {
+    expect(leadingAnchors("(?:\\w+ ){0,2}school")).toBeNull();
+    expect(leadingAnchors("[a-z]+ead")).toBeNull();
+    expect(leadingAnchors("(?:a )?")).toBeNull();
+  });
+
+  it("index every word start up to the anchor length", () => {
+    expect([...wordStarts("ice at")].sort()).toEqual(["a", "at", "i", "ic", "ice"]);
+  });
+});
+
+describe("the anchor shortcut over every scenario question", () => {
+  const lexicon = compileLexicon(loadPack().lexicon);
+  const all = questions();
+
+  it("skips only terms that have no match", () => {
+    expect(all.length).toBeGreaterThan(500);
+    let skipped = 0;
+    for (const question of all) {
+      const text = normalize(question, lexicon);
+      const possible = possibleTerms(text, lexicon)!;
+      for (const term of TERM_NAMES) {
+        if (possible.has(term)) continue;
+        skipped++;
+        expect(findAll(lexicon.terms[term], text), `${term} in "${question}"`).toEqual([]);
+      }
+    }
+    // The shortcut is worth having: a good share of terms is skipped for a typical question.
+    expect(skipped / (all.length * TERM_NAMES.length)).toBeGreaterThan(0.3);
+  });
+});
