@@ -110,9 +110,13 @@ export class SlackAnswers {
     });
   }
 
-  async askExample(index: number, who: ProfileKey): Promise<SlackMessage | undefined> {
+  async askExample(
+    index: number,
+    who: ProfileKey,
+    where: { publicThread?: boolean } = {},
+  ): Promise<SlackMessage | undefined> {
     const question = EXAMPLES[index];
-    return question === undefined ? undefined : this.ask(question, who);
+    return question === undefined ? undefined : this.ask(question, who, where);
   }
 
   /**

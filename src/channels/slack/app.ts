@@ -283,7 +283,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   app.action<BlockAction>(new RegExp(`^${ACTIONS.examplePrefix}\\d+$`), async (args) => {
     await args.ack();
     const index = Number(args.action.action_id.slice(ACTIONS.examplePrefix.length));
-    const message = await answers.askExample(index, whoClicked(args.body));
+    const message = await answers.askExample(index, whoClicked(args.body), { publicThread: isPublicThread(args.body) });
     if (message) await replaceInPlace(args, message);
   });
 

@@ -330,6 +330,25 @@ describe("direct messages and mentions", () => {
     expect(call.args.thread_ts).toBe("1700000000.000001");
   });
 
+  it("an example clicked in a channel thread keeps the privacy reminder", async () => {
+    await slack.event({
+      type: "app_mention",
+      channel: "C0GENERAL",
+      user: "U0ASKER",
+      text: "<@U0BOT>",
+      ts: "1700000013.000100",
+    });
+    const help = await api.waitFor(() => api.callsTo("chat.postMessage")[0]);
+    await slack.click(findElement(help.args.blocks, "example:1"), {
+      ephemeral: false,
+      channel: "C0GENERAL",
+      messageTs: "1700000014.000100",
+    });
+    const update = await api.waitFor(() => api.callsTo("chat.update")[0]);
+    expect(update.args.ts).toBe("1700000014.000100");
+    expect(blocksText(update.args.blocks)).toMatch(/send me a direct message/);
+  });
+
   it("ignores bot messages, edits and the bot's own messages", async () => {
     await slack.event({
       type: "message",
