@@ -6,6 +6,9 @@
  * anchors and always runs. A test compares every pattern's matches with and without this
  * shortcut over all scenario questions.
  */
+import { topLevelAlternatives } from "../policy/pattern.js";
+
+export { topLevelAlternatives };
 
 /** Anchors longer than this are indexed by their first MAX_ANCHOR characters. */
 export const MAX_ANCHOR = 6;
@@ -18,34 +21,6 @@ interface Analysis {
 }
 
 const ANY: Analysis = { anchors: null, nullable: false };
-
-/** Splits a pattern on its top-level `|`, respecting groups, classes and escapes. */
-export function topLevelAlternatives(source: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let inClass = false;
-  let start = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
-    if (c === "\\") {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === "]") inClass = false;
-      continue;
-    }
-    if (c === "[") inClass = true;
-    else if (c === "(") depth++;
-    else if (c === ")") depth--;
-    else if (c === "|" && depth === 0) {
-      out.push(source.slice(start, i));
-      start = i + 1;
-    }
-  }
-  out.push(source.slice(start));
-  return out;
-}
 
 /** Index of the `)` closing the group opened at `open`. */
 function closingParen(source: string, open: number): number {

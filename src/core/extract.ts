@@ -121,12 +121,23 @@ const WEATHER = /(?:^| )(?:salt\w*|slip\w*|snow\w*|shovel\w*|skat\w*|melt\w*|sle
 const FEAR_OF =
   /(?:afraid of|scared of|fear of|fears|miedo (?:a |de )?|rumou?rs? (?:that |about )?|what to (?:do|say) if|what (?:she|he|they|i|we) (?:has|have|should|needs?) to (?:say|do) if|que (?:hacer|decir) si|in case)\s*(?:the |la )?$/;
 
+/** Immigration agents the asker only imagines or fears ("what should she say if ICE stops her?"). */
+function imaginedImmigration(m: Matcher): boolean {
+  return m
+    .all("immigration")
+    .some((s) => !isNegated(m.text, s, m.lex) && FEAR_OF.test(m.text.slice(Math.max(0, s.start - 30), s.start)));
+}
+
 function readRequester(m: Matcher, raw: string): Facts["requester"] {
   // "she's scared of ICE", "a rumor that ICE ...": no agents are in the story.
   let immigration = m.all("immigration").filter(
     (s) => !isNegated(m.text, s, m.lex) && !FEAR_OF.test(m.text.slice(Math.max(0, s.start - 30), s.start)),
   );
   if (WEATHER.test(m.text) && !/\bICE\b|I\.C\.E/.test(raw)) immigration = immigration.filter((s) => s.text !== "ice");
+  // "ICE vehicles ... EVs": internal combustion engines.
+  if (/(?:^| )(?:evs?|electric|hybrids?|combustion)(?: |$)/.test(m.text)) {
+    immigration = immigration.filter((s) => !(s.text === "ice" && /^ (?:vehicles?|engines?|cars?|trucks?|fleet)/.test(m.text.slice(s.end))));
+  }
   const federal = m.all("federal").filter((s) => !isNegated(m.text, s, m.lex));
   // Both named ("FBI agents ... same rule as for ICE?"): the agency named first is the one at hand.
   if (immigration.length > 0 && federal.length > 0) {
@@ -346,7 +357,10 @@ function readSituation(question: string, text: string, lex: CompiledLexicon, opt
     !detainedPerson &&
     (m.present("presence") || m.affirmed("force").length > 0 || area === "non-public");
 
-  const topic = m.has("topic");
+  // "What should she say if ICE stops her?": agents only imagined still make it a question
+  // about immigration enforcement.
+  const imaginedAgents = requester === "none" && imaginedImmigration(m);
+  const topic = m.has("topic") || imaginedAgents;
   const inScope =
     !m.has("notCityStaff") &&
     (agentsInvolved || topic || agreement || strongDetainer || (taskForce && criminalFocus) || (referral && m.present("topic")));

@@ -23,6 +23,7 @@ export interface CompiledLexicon {
   negationCues: Set<string>;
   /** Cues that reach only the next word or two ("no", "sin"). */
   shortCues: Set<string>;
+  verbsAfterNo: Set<string>;
   negationBreakers: Set<string>;
   negationWindow: number;
   negatedAfter: RegExp;
@@ -97,6 +98,7 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
     knownWords,
     negationCues: new Set(lex.negation.cues),
     shortCues: new Set(lex.negation.shortCues),
+    verbsAfterNo: new Set(lex.negation.verbsAfterNo),
     negationBreakers: new Set(lex.negation.breakers),
     negationWindow: lex.negation.window,
     negatedAfter: new RegExp(lex.negation.after),
@@ -241,7 +243,12 @@ export function isNegated(text: string, span: Span, lex: CompiledLexicon): boole
       // warrant"), not a verb further on ("no warrant are pushing past me").
       // "no subpoena or warrant": a short cue reaches across a list joined by "or".
       const between = words.slice(k + 1);
-      return !lex.shortCues.has(word) || seen <= 1 || (seen <= 3 && between.some((w) => w === "or" || w === "nor" || w === "o" || w === "ni"));
+      return (
+        !lex.shortCues.has(word) ||
+        seen <= 1 ||
+        lex.verbsAfterNo.has(between[0] ?? "") ||
+        (seen <= 3 && between.some((w) => w === "or" || w === "nor" || w === "o" || w === "ni"))
+      );
     }
   }
   return lex.negatedAfter.test(text.slice(span.end));

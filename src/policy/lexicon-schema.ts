@@ -3,6 +3,7 @@
  * JavaScript regular expression; a broken one is reported with its term name.
  */
 import { z } from "zod";
+import { topLevelAlternatives } from "./pattern.js";
 
 const regexSource = z.string().min(1).superRefine((source, ctx) => {
   try {
@@ -68,8 +69,18 @@ export const TERM_NAMES = [
 ] as const;
 export type TermName = (typeof TERM_NAMES)[number];
 
+/**
+ * A term pattern is matched as whole words, so an alternative that ends in a space can
+ * never match (the next character is a letter): a silent bug a reviewer would not see.
+ */
+const termPattern = regexSource.superRefine((source, ctx) => {
+  for (const alt of topLevelAlternatives(source)) {
+    if (alt.endsWith(" ")) ctx.addIssue({ code: "custom", message: `alternative "${alt.slice(-40)}" ends with a space and can never match` });
+  }
+});
+
 const termShape = Object.fromEntries(
-  TERM_NAMES.map((name) => [name, z.union([regexSource, z.array(regexSource).min(1)])]),
+  TERM_NAMES.map((name) => [name, z.union([termPattern, z.array(termPattern).min(1)])]),
 ) as unknown as Record<TermName, z.ZodType<string | string[]>>;
 
 export const lexiconSchema = z.strictObject({
@@ -79,6 +90,7 @@ export const lexiconSchema = z.strictObject({
   negation: z.strictObject({
     cues: z.array(z.string().min(1)).min(1),
     shortCues: z.array(z.string().min(1)),
+    verbsAfterNo: z.array(z.string().min(1)),
     breakers: z.array(z.string().min(1)),
     window: z.number().int().min(1).max(12),
     after: regexSource,

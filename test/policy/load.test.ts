@@ -154,6 +154,16 @@ describe("a broken pack does not load, and the error says where", () => {
     expect(error.message).toMatch(/not a valid regular expression/);
   });
 
+  it("a lexicon alternative ending in a space, which could never match a whole word", () => {
+    const dir = copyPack();
+    const text = readFileSync(join(dir, "lexicon.yaml"), "utf8");
+    const original = /^ {2}subpoena: '.*'$/m.exec(text)![0];
+    const line = edit(dir, "lexicon.yaml", original, original.replace("subpoena: '", "subpoena: 'served with a |"));
+    const error = loadError(dir);
+    expectNamed(error, dir, "lexicon.yaml", line, "terms.subpoena");
+    expect(error.message).toMatch(/ends with a space and can never match/);
+  });
+
   it("a citation naming a source that does not exist", () => {
     const dir = copyPack();
     const line = edit(
