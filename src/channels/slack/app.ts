@@ -24,12 +24,12 @@ import {
 } from "@slack/bolt";
 import type { Engine } from "../../core/engine.js";
 import type { SlackConfig } from "../../config/index.js";
-import { FACT_NAMES, ROLES, type FactName, type Role } from "../../policy/vocabulary.js";
+import { FACT_NAMES, FACT_VALUES, ROLES, type FactName, type Role } from "../../policy/vocabulary.js";
 import { SlackAnswers } from "./answers.js";
-import { ACTIONS, errorMessage, homeView, roleSavedMessage, type SlackMessage } from "./blocks.js";
+import { ACTIONS, errorMessage, homeView, roleSavedMessage, stateInBlockId, type SlackMessage } from "./blocks.js";
 import { RecentIds } from "./dedupe.js";
 import { MemoryProfileStore, type ProfileKey, type ProfileStore } from "./profile-store.js";
-import { decodeState } from "./state.js";
+import { decodeState, withFact } from "./state.js";
 
 /** The command the manifest declares; `/ice-protocol-dev` and the like also work for test installs. */
 export const COMMAND = /^\/ice-protocol(?:-[a-z0-9-]+)?$/;
@@ -235,24 +235,30 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   };
   const whoClicked = (body: BlockAction) => keyOf(body.team?.id ?? body.user.team_id, body.user.id);
 
+  /**
+   * A correction, a clarifying answer or a role pick: the answer's state from the clicked
+   * block's id, the one fact the action names set to the value clicked, answered again.
+   */
   const reanswerClick =
-    (fact: (actionId: string) => FactName | undefined, remember: (actionId: string) => boolean) =>
-    async (args: Click & { client: App["client"] }) => {
+    (remember: (actionId: string) => boolean) => async (args: Click & { client: App["client"] }) => {
       await args.ack();
+      const encoded = stateInBlockId(args.action.block_id);
+      const base = encoded ? decodeState(encoded) : undefined;
+      const fact = factOfAction(args.action.action_id);
       const value = clickedValue(args.action);
-      const state = value ? decodeState(value) : undefined;
       const who = whoClicked(args.body);
-      if (!state) {
+      if (!base || !fact || !value || !(FACT_VALUES[fact] as readonly string[]).includes(value)) {
         await replaceInPlace(
           args,
           errorMessage("This answer is from an older version of the bot. Ask your question again, please."),
         );
         return;
       }
-      const corrected = fact(args.action.action_id);
-      if (remember(args.action.action_id) && state.facts.role !== "unknown")
+      const state = withFact(base, fact, value as never);
+      if (fact === "role" && remember(args.action.action_id) && state.facts.role !== "unknown") {
         await answers.setRole(who, state.facts.role);
-      const message = await answers.reanswer(state, corrected, who, { publicThread: isPublicThread(args.body) });
+      }
+      const message = await answers.reanswer(state, fact, who, { publicThread: isPublicThread(args.body) });
       await replaceInPlace(args, message);
     };
 
@@ -268,16 +274,16 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   };
   app.action<BlockAction>(
     new RegExp(`^${ACTIONS.factPrefix}`),
-    reanswerClick(factOfAction, () => false),
+    reanswerClick(() => false),
   );
   app.action<BlockAction>(
     new RegExp(`^${ACTIONS.clarifyPrefix}`),
     // Answering "Are you with the NYPD?" tells us the asker's role: remember it.
-    reanswerClick(factOfAction, (id) => id.startsWith(`${ACTIONS.clarifyPrefix}role:`)),
+    reanswerClick((id) => id.startsWith(`${ACTIONS.clarifyPrefix}role:`)),
   );
   app.action<BlockAction>(
     ACTIONS.roleInAnswer,
-    reanswerClick(factOfAction, () => true),
+    reanswerClick(() => true),
   );
 
   app.action<BlockAction>(new RegExp(`^${ACTIONS.examplePrefix}\\d+$`), async (args) => {

@@ -15,7 +15,7 @@ import type { Answer } from "../../core/decide.js";
 import type { PolicyPack } from "../../policy/load.js";
 import { FACT_VALUES, ROLES, type Role } from "../../policy/vocabulary.js";
 import { CORRECTABLE, EXAMPLES, FACT_LABELS, ROLE_LABELS, type CorrectableFact } from "./labels.js";
-import { encodeState, withFact, type SlackState } from "./state.js";
+import { encodeState, type SlackState } from "./state.js";
 
 type KnownBlock = types.KnownBlock;
 type SectionBlock = types.SectionBlock;
@@ -162,13 +162,35 @@ export function asksForRole(view: AnswerView): boolean {
   );
 }
 
+/**
+ * Where a click finds the state to answer again from: the answer's state travels once, in the
+ * block_id of the block clicked ("<name>:<state>"; Slack returns it with every action), and
+ * each option or button carries only the fact value it sets. Carrying the whole state in every
+ * option would make the correction menus more than half of the answer's bytes.
+ */
+export function stateBlockId(name: string, stateValue: string): string {
+  return `${name}:${stateValue}`;
+}
+
+/** The encoded state in a block_id written by stateBlockId, or undefined. */
+export function stateInBlockId(blockId: string | undefined): string | undefined {
+  const at = blockId?.indexOf(":") ?? -1;
+  return at < 0 ? undefined : blockId!.slice(at + 1);
+}
+
 function factSelect(state: SlackState, fact: CorrectableFact): StaticSelect {
   const labels = FACT_LABELS[fact] as Record<string, string>;
-  const values = FACT_VALUES[fact] as readonly string[];
-  const options = values.map((value) => option(labels[value]!, encodeState(withFact(state, fact, value as never))));
-  const current = options[values.indexOf(state.facts[fact])]!;
-  // The menu shows its current value (initial_option), so it needs no placeholder.
-  return { type: "static_select", action_id: `${ACTIONS.factPrefix}${fact}`, options, initial_option: current };
+  const current = state.facts[fact];
+  // The menu shows the current value as its placeholder and offers the others.
+  const options = (FACT_VALUES[fact] as readonly string[])
+    .filter((v) => v !== current)
+    .map((v) => option(labels[v]!, v));
+  return {
+    type: "static_select",
+    action_id: `${ACTIONS.factPrefix}${fact}`,
+    placeholder: plain(labels[current]!, LIMITS.placeholder),
+    options,
+  };
 }
 
 function roleOptions(valueOf: (role: Role) => string): PlainTextOption[] {
@@ -206,16 +228,10 @@ export function answerBlocks(view: AnswerView): KnownBlock[] {
     blocks.push({ type: "section", block_id: `clarify-${q.fact}`, text: mrkdwn(`*${escapeMrkdwn(q.question)}*`) });
     blocks.push({
       type: "actions",
-      block_id: `clarify-${q.fact}-options`,
+      block_id: stateBlockId(`clarify-${q.fact}`, stateValue),
       elements: q.options
         .slice(0, LIMITS.actionsElements)
-        .map((label, i) =>
-          button(
-            label,
-            `${ACTIONS.clarifyPrefix}${q.fact}:${i}`,
-            encodeState(withFact(state, q.fact, q.values[i] as never)),
-          ),
-        ),
+        .map((label, i) => button(label, `${ACTIONS.clarifyPrefix}${q.fact}:${i}`, q.values[i]!)),
     });
   });
 
@@ -256,30 +272,30 @@ export function answerBlocks(view: AnswerView): KnownBlock[] {
 
   // 6. What I understood, each fact correctable with one tap.
   const askRole = asksForRole(view);
-  const correctable = CORRECTABLE.filter((f) => !(f === "role" && askRole));
+  const you = askRole ? "" : ` ${FACT_LABELS.role[answer.facts.role]} (\`/ice-protocol role\` changes it).`;
   blocks.push({
     type: "context",
     block_id: "understood",
-    elements: [mrkdwn("*What I understood* (tap a box to correct it):")],
+    elements: [mrkdwn(`*What I understood* (tap a box to correct it).${you}`)],
   });
   blocks.push({
     type: "actions",
-    // A new block_id per state makes Slack redraw the menus with the new selection.
-    block_id: truncate(`understood-${stateValue}`, LIMITS.blockId),
-    elements: correctable.map((fact) => factSelect(state, fact)),
+    // The state in the block_id; a new block_id per state also makes Slack redraw the menus.
+    block_id: stateBlockId("understood", stateValue),
+    elements: CORRECTABLE.map((fact) => factSelect(state, fact)),
   });
 
   // 7. The asker's role, asked once when it matters and then remembered.
   if (askRole) {
     blocks.push({
       type: "section",
-      block_id: "role-prompt",
+      block_id: stateBlockId("role-prompt", stateValue),
       text: mrkdwn("*Which best describes you?* I'll remember it, so answers name the right people to call."),
       accessory: {
         type: "static_select",
         action_id: ACTIONS.roleInAnswer,
         placeholder: plain("Choose your role", LIMITS.placeholder),
-        options: roleOptions((r) => encodeState(withFact(state, "role", r))),
+        options: roleOptions((r) => r),
       },
     });
   }

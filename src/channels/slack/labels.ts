@@ -15,11 +15,15 @@ export const ROLE_LABELS: Record<Role, string> = {
   unknown: "Not set",
 };
 
-/** The facts the "what I understood" line lets the asker correct, in reading order. */
-export const CORRECTABLE = ["place", "requester", "request", "document", "pressure", "role"] as const;
+/**
+ * The facts the "what I understood" menus let the asker correct, in reading order. The role
+ * has its own remembered path (asked in the answer when unknown, `/ice-protocol role`, App
+ * Home), so the line only shows it.
+ */
+export const CORRECTABLE = ["place", "requester", "request", "document", "pressure"] as const;
 export type CorrectableFact = (typeof CORRECTABLE)[number];
 
-export const FACT_LABELS: { [K in CorrectableFact]: Record<Facts[K], string> } = {
+export const FACT_LABELS: { [K in CorrectableFact | "role"]: Record<Facts[K], string> } = {
   place: {
     school: "At a school",
     hospital: "At a hospital or clinic",

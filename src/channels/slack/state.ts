@@ -4,9 +4,10 @@
  * Never the question's text, which may name people: Slack keeps no copy of an ephemeral
  * message, so everything a re-answer needs travels in the value, and nothing more.
  *
- * The encoding is compact (about 30 characters) so it fits a select option's value (150)
- * as well as a button's (2000): "s1" + vocabulary check + one character per fact + the
- * signals as a bit field + scope and language + the as-of date or nothing for "today".
+ * The encoding is compact (15 to 23 characters), so it fits anywhere Slack returns a value
+ * with a click: a block_id (255), a select option's value (150), a button's (2000). It is
+ * "s1" + a vocabulary check + one character per fact + the signals as a bit field + scope
+ * and language + the as-of date, or nothing for "today".
  */
 import type { QuestionState } from "../../core/engine.js";
 import type { Answer } from "../../core/decide.js";
