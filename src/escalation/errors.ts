@@ -8,11 +8,7 @@ import type { CaseStatus, UserRef } from "./types.js";
 export { DatabaseUnavailable } from "../db/errors.js";
 
 export type EscalationErrorCode =
-  | "not-authorized"
-  | "case-not-found"
-  | "invalid-transition"
-  | "already-claimed"
-  | "invalid-input";
+  "not-authorized" | "case-not-found" | "invalid-transition" | "already-claimed" | "invalid-input";
 
 export abstract class EscalationError extends Error {
   abstract readonly code: EscalationErrorCode;

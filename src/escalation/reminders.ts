@@ -150,8 +150,16 @@ export class ReminderScheduler {
         instance: this.instanceId,
       });
       if (reminder.round + 1 < settings.maxRepeats) {
-        const delay = reminder.kind === "unclaimed" ? unclaimedDelay(settings, c.urgent) : settings.idleMinutes * MINUTE;
-        await scheduleReminder(tx, c.id, reminder.kind as ReminderKind, new Date(now.getTime() + delay), now, reminder.round + 1);
+        const delay =
+          reminder.kind === "unclaimed" ? unclaimedDelay(settings, c.urgent) : settings.idleMinutes * MINUTE;
+        await scheduleReminder(
+          tx,
+          c.id,
+          reminder.kind as ReminderKind,
+          new Date(now.getTime() + delay),
+          now,
+          reminder.round + 1,
+        );
       }
       return true;
     });

@@ -123,7 +123,12 @@ export class EscalationService {
    * queue's legal channel(s), tells the asker the reference, and schedules the unclaimed
    * reminder.
    */
-  async escalate(answer: Answer, asker: Asker, idempotencyKey: string, options: EscalateOptions = {}): Promise<CaseView> {
+  async escalate(
+    answer: Answer,
+    asker: Asker,
+    idempotencyKey: string,
+    options: EscalateOptions = {},
+  ): Promise<CaseView> {
     checkUser(asker, "asker");
     if (typeof idempotencyKey !== "string" || !idempotencyKey.trim() || idempotencyKey.length > 200) {
       throw new InvalidInput("An escalation needs an idempotency key (1-200 characters).");
@@ -140,10 +145,10 @@ export class EscalationService {
     try {
       return await inTransaction(this.prisma, async (tx) => {
         // Per-year counter: the row lock serialises concurrent escalations for the year.
-        const [{ last }] = await tx.$queryRaw<{ last: number }[]>`
+        const [{ last }] = (await tx.$queryRaw<{ last: number }[]>`
           INSERT INTO "case_sequences" ("year", "last") VALUES (${year}, 1)
           ON CONFLICT ("year") DO UPDATE SET "last" = "case_sequences"."last" + 1
-          RETURNING "last"` as [{ last: number }];
+          RETURNING "last"`) as [{ last: number }];
         const seq = Number(last);
         const row = await tx.case.create({
           data: {
@@ -178,17 +183,21 @@ export class EscalationService {
           urgent: row.urgent,
         });
         await writeOutbox(tx, row.id, now, [
-          ...legalPlatforms(q).map(
-            (platform): OutboxRow => ({
-              channel: platform,
-              kind: "case.card",
-              target: { type: "queue", queue },
-              payload: { case: view },
-            }),
-          ),
+          ...legalPlatforms(q).map((platform): OutboxRow => ({
+            channel: platform,
+            kind: "case.card",
+            target: { type: "queue", queue },
+            payload: { case: view },
+          })),
           this.askerNotice(row, "opened"),
         ]);
-        await scheduleReminder(tx, row.id, "unclaimed", new Date(now.getTime() + unclaimedDelay(q.reminders, row.urgent)), now);
+        await scheduleReminder(
+          tx,
+          row.id,
+          "unclaimed",
+          new Date(now.getTime() + unclaimedDelay(q.reminders, row.urgent)),
+          now,
+        );
         return view;
       });
     } catch (error) {
@@ -260,14 +269,12 @@ export class EscalationService {
         row.id,
         now,
         fromAsker
-          ? legalPlatforms(this.config.queues[row.queue as Queue]).map(
-              (platform): OutboxRow => ({
-                channel: platform,
-                kind: "relay.to-legal",
-                target: { type: "queue", queue: row.queue as Queue },
-                payload: base,
-              }),
-            )
+          ? legalPlatforms(this.config.queues[row.queue as Queue]).map((platform): OutboxRow => ({
+              channel: platform,
+              kind: "relay.to-legal",
+              target: { type: "queue", queue: row.queue as Queue },
+              payload: base,
+            }))
           : [
               {
                 channel: row.askerPlatform,
@@ -291,7 +298,11 @@ export class EscalationService {
     const now = this.clock();
     return inTransaction(this.prisma, async (tx) => {
       const current = await tx.case.findUniqueOrThrow({ where: { id: c.id } });
-      if (current.status === "resolved" && current.outcome === outcome && same(lawyer, current.ownerPlatform, current.ownerId)) {
+      if (
+        current.status === "resolved" &&
+        current.outcome === outcome &&
+        same(lawyer, current.ownerPlatform, current.ownerId)
+      ) {
         return toView(current); // the same modal submitted twice
       }
       const row = await this.transition(tx, current, ["open", "claimed"], "resolved", now, {
@@ -339,7 +350,13 @@ export class EscalationService {
         ...(byAsker ? [] : [this.askerNotice(row, "reopened", { by: actor, reason: cleanReason })]),
       ]);
       const q = this.config.queues[row.queue as Queue];
-      await scheduleReminder(tx, row.id, "unclaimed", new Date(now.getTime() + unclaimedDelay(q.reminders, row.urgent)), now);
+      await scheduleReminder(
+        tx,
+        row.id,
+        "unclaimed",
+        new Date(now.getTime() + unclaimedDelay(q.reminders, row.urgent)),
+        now,
+      );
       return toView(row);
     });
   }
@@ -384,7 +401,9 @@ export class EscalationService {
     checkUser(viewer, "viewer");
     const c = await this.load(caseIdOrRef);
     await this.requireVisible(c, viewer);
-    const events = await query(() => this.prisma.caseEvent.findMany({ where: { caseId: c.id }, orderBy: { id: "asc" } }));
+    const events = await query(() =>
+      this.prisma.caseEvent.findMany({ where: { caseId: c.id }, orderBy: { id: "asc" } }),
+    );
     return events.map((e) => ({
       id: e.id,
       kind: e.kind,
@@ -510,10 +529,7 @@ export class EscalationService {
     }));
   }
 
-  private queueNotices(
-    row: Case,
-    notice: Omit<OutboxPayloads["queue.notice"], "ref" | "caseId">,
-  ): OutboxRow[] {
+  private queueNotices(row: Case, notice: Omit<OutboxPayloads["queue.notice"], "ref" | "caseId">): OutboxRow[] {
     return legalPlatforms(this.config.queues[row.queue as Queue]).map((platform): OutboxRow => ({
       channel: platform,
       kind: "queue.notice",

@@ -6,7 +6,16 @@
 import { asDatabaseError } from "../db/errors.js";
 import type { Case, Prisma, PrismaClient } from "../db/generated/client.js";
 import type { Decision, Facts, Queue } from "../policy/vocabulary.js";
-import type { CaseView, CitationView, Outcome, OutboxKind, OutboxPayloads, Platform, Target, UserRef } from "./types.js";
+import type {
+  CaseView,
+  CitationView,
+  Outcome,
+  OutboxKind,
+  OutboxPayloads,
+  Platform,
+  Target,
+  UserRef,
+} from "./types.js";
 
 export type Tx = Prisma.TransactionClient;
 export type Db = PrismaClient;

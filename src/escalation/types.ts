@@ -23,7 +23,13 @@ export const CASE_STATUSES = ["open", "claimed", "resolved", "cancelled"] as con
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 /** How a lawyer closes a case. "sources-do-not-cover" flags it for the policy authors. */
-export const OUTCOMES = ["advised", "handled-by-phone", "referred", "no-action-needed", "sources-do-not-cover"] as const;
+export const OUTCOMES = [
+  "advised",
+  "handled-by-phone",
+  "referred",
+  "no-action-needed",
+  "sources-do-not-cover",
+] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 export const OUTCOME_LABELS: Record<Outcome, string> = {
