@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { OutboxWorker } from "../../src/escalation/outbox.js";
 import { ReminderScheduler } from "../../src/escalation/reminders.js";
+import { startEscalationLoops } from "../../src/escalation/runner.js";
 import { EscalationService } from "../../src/escalation/service.js";
 import type { OutboxMessage } from "../../src/escalation/types.js";
 import { BACKENDS, useBackend } from "../support/backends.js";
@@ -113,5 +114,24 @@ describe.each(BACKENDS)("reminders on %s", (name) => {
     const fired = await env.db.prisma.reminder.findMany({ where: { firedAt: { not: null } } });
     expect(fired).toHaveLength(6);
     if (name === "postgres") expect(new Set(fired.map((r) => r.lockedBy)).size).toBeGreaterThanOrEqual(1);
+  });
+
+  it("runs reminders and the outbox together in the background loop", async () => {
+    const { clock, service, reminders } = setup();
+    await service.escalate(answer({ urgent: true }), ASKER, "k-loop");
+    const slack = new RecordingGateway("slack");
+    const outbox = new OutboxWorker({ db: env.db, gateways: { slack }, clock: clock.now });
+    const errors: unknown[] = [];
+    const loops = startEscalationLoops({ outbox, reminders, intervalMs: 60_000, onError: (e) => errors.push(e) });
+    try {
+      await loops.tick();
+      expect(slack.kinds()).toEqual(["case.card", "asker.notice"]);
+      clock.advanceMinutes(5);
+      await loops.tick();
+      expect(slack.kinds().slice(2)).toEqual(["reminder.unclaimed", "reminder.unclaimed"]);
+    } finally {
+      await loops.stop();
+    }
+    expect(errors).toEqual([]);
   });
 });

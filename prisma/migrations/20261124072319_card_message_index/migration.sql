@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "outbox_channel_platformMessageId_idx" ON "outbox"("channel", "platformMessageId");
+
