@@ -23,7 +23,14 @@ if (config.slack) {
     import("./policy/load.js"),
   ]);
   const slack = config.slack;
-  const running = await startSlackApp({ config: slack, engine: createEngine(loadPack()), today: config.today });
+  let running: Awaited<ReturnType<typeof startSlackApp>>;
+  try {
+    running = await startSlackApp({ config: slack, engine: createEngine(loadPack()), today: config.today });
+  } catch (error) {
+    // A bad token, Slack unreachable, the port taken: one line that says which, then exit.
+    process.stderr.write(`ice-protocol: the Slack app did not start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
   process.stdout.write(
     slack.mode === "socket"
       ? `ice-protocol: Slack app connected in Socket Mode; health on http://${running.host}:${running.port}/healthz\n`

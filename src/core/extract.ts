@@ -119,7 +119,7 @@ class Matcher {
 const WEATHER = /(?:^| )(?:salt\w*|slip\w*|snow\w*|shovel\w*|skat\w*|melt\w*|sleet|freez\w*|frozen|icy|slick|evs?|electric|combustion|hybrids?)(?: |$)/;
 
 const FEAR_OF =
-  /(?:afraid of|scared of|fear of|fears|miedo (?:a |de )?|rumou?rs? (?:that |about )?|what to (?:do|say) if|what (?:she|he|they|i|we) (?:has|have|should|needs?) to (?:say|do) if|que (?:hacer|decir) si|in case)\s*(?:the |la )?$/;
+  /(?:afraid of|scared of|fear of|fears|miedo (?:a |de )?|rumou?rs? (?:that |about )?|what to (?:do|say) if|what (?:she|he|they|i|we) (?:has|have|should|needs?) to (?:say|do) if|que (?:hacer|decir) si|in case|(?:rights|derechos) (?:are |son )?(?:if|si|when|cuando))\s*(?:the |la )?$/;
 
 /** Immigration agents the asker only imagines or fears ("what should she say if ICE stops her?"). */
 function imaginedImmigration(m: Matcher): boolean {
@@ -206,8 +206,13 @@ function readPlace(m: Matcher, explicitEntry: boolean, agentsInvolved: boolean, 
   return named[0] ?? "unknown";
 }
 
+/** "the ICE paper is the same as a warrant from a judge": a comparison, not a judge's warrant. */
+const COMPARED = /(?:like|same as|as good as|equivalent to|counts as|the same as|instead of|just like|same like)(?: a| an| the)? ?$/;
+
 function readDocument(m: Matcher, agentsInvolved: boolean): { document: Facts["document"]; arrestWarrant: boolean } {
-  const judicial = m.affirmed("judicial").length > 0;
+  const judicial = m
+    .affirmed("judicial")
+    .some((s) => !COMPARED.test(m.text.slice(Math.max(0, s.start - 30), s.start).replace(/(?:warrant|paper|order) $/, "")));
   const judicialDenied = m.negated("judicial").length > 0;
   const judicialDoubted = m.doubted("judicial").length > 0;
   const administrative = m.affirmed("administrative").length > 0 || m.doubted("administrative").length > 0;
@@ -378,7 +383,9 @@ function readSituation(question: string, text: string, lex: CompiledLexicon, opt
   else if (presentAtSite) request = "entry";
   // Agents holding a warrant or an ICE form, and nothing else asked: they want to come in.
   else if (paperShown && agentsInvolved && !detainedPerson && !m.present("referral")) request = "entry";
-  else if (assistance && inScope) request = "assistance";
+  // A coworker already detained: what the City does is the question; a lawyer for the family is a side step.
+  else if (detainedPerson && agentsInvolved) request = "general";
+  else if (assistance && inScope && !referral) request = "assistance";
   else if (referral && inScope) request = "rights-referral";
   else request = "general";
 

@@ -57,10 +57,7 @@ const SLACK_ERROR =
   "Sorry, I could not answer that just now. If agents are there now: do not consent, do not physically resist, and call your supervisor and counsel.";
 
 /** The bot's own ids: from config, or one auth.test at start (never one per request). */
-async function botIdentity(
-  config: SlackConfig,
-  logger?: Logger,
-): Promise<{ botId: string; botUserId: string; teamId?: string }> {
+async function botIdentity(config: SlackConfig, logger?: Logger): Promise<{ botId: string; botUserId: string }> {
   if (config.botId && config.botUserId) return { botId: config.botId, botUserId: config.botUserId };
   const client = new webApi.WebClient(config.botToken, {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
@@ -70,7 +67,7 @@ async function botIdentity(
   if (!result.ok || !result.bot_id || !result.user_id) {
     throw new Error(`Slack auth.test did not identify the bot (${result.error ?? "no bot_id"}); check SLACK_BOT_TOKEN`);
   }
-  return { botId: result.bot_id, botUserId: result.user_id, ...(result.team_id ? { teamId: result.team_id } : {}) };
+  return { botId: result.bot_id, botUserId: result.user_id };
 }
 
 function healthHandler(ready: () => boolean) {
