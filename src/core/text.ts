@@ -177,7 +177,8 @@ export function normalize(text: string, lex: CompiledLexicon): string {
     .toLowerCase()
     .replace(/[\u2018\u2019\u201b`\u00b4]/g, "'")
     .replace(/[\u201c\u201d]/g, '"')
-    .replace(/[\u2013\u2014]/g, " - ");
+    // A dash breaks a sentence the way a comma does ("I can't— He's ICE").
+    .replace(/[\u2013\u2014]/g, " , ");
   for (const [pattern, replacement] of CONTRACTIONS) s = s.replace(pattern, replacement);
   for (const [pattern, replacement, anchors] of lex.rewrites) {
     // Most rewrites cannot apply to a given question: skip them unless a literal they must
