@@ -52,6 +52,20 @@ describe.each(BACKENDS)("database on %s", (name) => {
   });
 });
 
+describe("a new embedded database", () => {
+  it("gets every committed migration at start", async () => {
+    const db = await createDatabase({ dataDir: "memory://" });
+    try {
+      expect(db.kind).toBe("pglite");
+      expect(db.migrations.applied).toEqual((await readMigrations()).map((m) => m.name));
+      expect(await db.prisma.case.count()).toBe(0);
+    } finally {
+      await db.close();
+    }
+    expect(await db.ping()).toBe(false);
+  });
+});
+
 describe("database unavailable", () => {
   it("throws DatabaseUnavailable when the PostgreSQL server cannot be reached", async () => {
     const started = Date.now();

@@ -7,15 +7,16 @@
  *     it("...", async () => { const db = env.db; ... });
  *   });
  *
- * Each backend opens one database per describe block (PGlite in a temp folder, so it can
- * be closed and reopened like a restarted process; PostgreSQL as a fresh database) and
- * empties every table before each test.
+ * Each backend opens one database per describe block (PGlite in a temp folder, copied from
+ * a migrated template, so it can be closed and reopened like a restarted process;
+ * PostgreSQL as a fresh database) and empties every table before each test.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe } from "vitest";
-import { createDatabase, type Database } from "../../src/db/index.js";
+import { createDatabase, readMigrations, type Database } from "../../src/db/index.js";
 import { postgresAvailability, startPostgres, type PostgresServer } from "./postgres.js";
 
 export type BackendName = "pglite" | "postgres";
@@ -60,6 +61,34 @@ export async function emptyTables(db: Database): Promise<void> {
   await db.prisma.$executeRawUnsafe(`TRUNCATE ${TABLES.map((t) => `"${t}"`).join(", ")} RESTART IDENTITY CASCADE`);
 }
 
+/**
+ * A PGlite folder with every migration applied. Creating a PGlite database costs seconds
+ * (initdb in WASM); copying a migrated template and opening the copy costs about one. The
+ * template is shared by test files through the temp folder, keyed by the migrations.
+ */
+async function pgliteFolder(): Promise<string> {
+  const pglite = readFileSync(path.join(process.cwd(), "node_modules/@electric-sql/pglite/package.json"), "utf8");
+  const key = createHash("sha256")
+    .update(JSON.parse(pglite).version)
+    .update((await readMigrations()).map((m) => `${m.name}:${m.checksum}`).join("\n"))
+    .digest("hex")
+    .slice(0, 16);
+  const template = path.join(tmpdir(), `ice-pglite-template-${key}`);
+  if (!existsSync(template)) {
+    const building = mkdtempSync(path.join(tmpdir(), "ice-pglite-building-"));
+    const db = await createDatabase({ dataDir: building });
+    await db.close();
+    try {
+      renameSync(building, template); // atomic: another test file may have won the race
+    } catch {
+      rmSync(building, { recursive: true, force: true });
+    }
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), "ice-pglite-"));
+  cpSync(template, dir, { recursive: true });
+  return dir;
+}
+
 export function useBackend(name: BackendName): BackendEnv {
   let db: Database | undefined;
   let server: PostgresServer | undefined;
@@ -71,7 +100,7 @@ export function useBackend(name: BackendName): BackendEnv {
 
   beforeAll(async () => {
     if (name === "pglite") {
-      dir = mkdtempSync(path.join(tmpdir(), "ice-pglite-"));
+      dir = await pgliteFolder();
     } else {
       server = await startPostgres(availability);
     }
