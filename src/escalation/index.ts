@@ -40,5 +40,6 @@ export {
 export { ProfileStore, type Profile } from "./profiles.js";
 export { ReminderScheduler, type ReminderOptions } from "./reminders.js";
 export { startEscalationLoops, type LoopOptions, type RunningLoops } from "./runner.js";
+export { startEscalation, type Escalation, type EscalationSetupOptions } from "./setup.js";
 export { EscalationService, MAX_TEXT, type EscalateOptions, type EscalationServiceOptions } from "./service.js";
 export * from "./types.js";

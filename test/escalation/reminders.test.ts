@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { OutboxWorker } from "../../src/escalation/outbox.js";
 import { ReminderScheduler } from "../../src/escalation/reminders.js";
 import { startEscalationLoops } from "../../src/escalation/runner.js";
+import { startEscalation } from "../../src/escalation/setup.js";
 import { EscalationService } from "../../src/escalation/service.js";
 import type { OutboxMessage } from "../../src/escalation/types.js";
 import { BACKENDS, useBackend } from "../support/backends.js";
@@ -133,5 +134,33 @@ describe.each(BACKENDS)("reminders on %s", (name) => {
       await loops.stop();
     }
     expect(errors).toEqual([]);
+  });
+
+  it("wires a bot instance with startEscalation", async () => {
+    const clock = new FakeClock();
+    const config = testConfig();
+    const slack = new RecordingGateway("slack");
+    const esc = await startEscalation({
+      config,
+      directory: testDirectory(config),
+      gateways: { slack },
+      database: env.db,
+      clock: clock.now,
+      intervalMs: 0,
+    });
+    try {
+      const c = await esc.service.escalate(answer(), ASKER, "k-setup");
+      await esc.tick();
+      expect(slack.kinds()).toEqual(["case.card", "asker.notice"]);
+      await esc.service.claim(c.id, LAWYER);
+      clock.advanceMinutes(120);
+      await esc.tick();
+      expect(slack.kinds().slice(-1)).toEqual(["reminder.idle"]);
+      await esc.profiles.set({ platform: "slack", userId: ASKER.userId, role: "doe" });
+      expect((await esc.profiles.get("slack", ASKER.userId))?.role).toBe("doe");
+    } finally {
+      await esc.close();
+    }
+    expect(await env.db.ping()).toBe(true); // a database passed in stays open
   });
 });
