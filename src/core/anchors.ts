@@ -129,6 +129,32 @@ export function leadingAnchors(source: string): string[] | null {
   return [...new Set([...anchors].map((a) => a.slice(0, MAX_ANCHOR)))];
 }
 
+/**
+ * Does some match of the pattern begin with a space rather than a word ("(?:^| )system")?
+ * Such a pattern cannot be tried at word starts only.
+ */
+export function mayStartWithSpace(source: string): boolean {
+  return topLevelAlternatives(source).some((alt) => {
+    let i = 0;
+    for (;;) {
+      if (alt[i] === "^") i++;
+      else if (alt.startsWith("\\b", i)) i += 2;
+      else if (alt.startsWith("(?<!", i) || alt.startsWith("(?<=", i) || alt.startsWith("(?!", i) || alt.startsWith("(?=", i)) {
+        const close = closingParen(alt, i);
+        if (close < 0) return true;
+        i = close + 1;
+      } else break;
+    }
+    if (alt[i] === " " || alt.startsWith("\\s", i)) return true;
+    if (alt[i] === "(") {
+      const close = closingParen(alt, i);
+      if (close < 0) return true;
+      return mayStartWithSpace(alt.slice(alt.startsWith("(?:", i) ? i + 3 : i + 1, close));
+    }
+    return false;
+  });
+}
+
 /** Every start of every word of a normalised text, up to MAX_ANCHOR characters. */
 export function wordStarts(text: string): Set<string> {
   const starts = new Set<string>();

@@ -7,11 +7,10 @@
 import type { Facts, Place, Request, Role, Signals } from "../policy/vocabulary.js";
 import type { TermName } from "../policy/lexicon-schema.js";
 import {
-  findAll,
+  TermIndex,
   isDoubted,
   isNegated,
   normalize,
-  possibleTerms,
   voiceOf,
   type CompiledLexicon,
   type Span,
@@ -70,26 +69,17 @@ const WORKPLACE_ROLE_OF_PLACE: Partial<Record<Place, Role>> = {
   "police-facility": "nypd",
 };
 
-const NONE: Span[] = [];
-
 class Matcher {
-  private cache = new Map<TermName, Span[]>();
-  private readonly possible: Set<TermName> | null;
+  private readonly index: TermIndex;
   constructor(
     readonly text: string,
     readonly lex: CompiledLexicon,
   ) {
-    this.possible = possibleTerms(text, lex);
+    this.index = new TermIndex(text, lex);
   }
 
   all(term: TermName): Span[] {
-    if (this.possible && !this.possible.has(term)) return NONE;
-    let spans = this.cache.get(term);
-    if (!spans) {
-      spans = findAll(this.lex.terms[term], this.text);
-      this.cache.set(term, spans);
-    }
-    return spans;
+    return this.index.all(term);
   }
 
   /** Matches that are neither negated nor doubted. */

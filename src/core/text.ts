@@ -5,7 +5,7 @@
  */
 import type { Lexicon, TermName } from "../policy/lexicon-schema.js";
 import { TERM_NAMES } from "../policy/lexicon-schema.js";
-import { leadingAnchors, wordStarts } from "./anchors.js";
+import { MAX_ANCHOR, leadingAnchors, mayStartWithSpace } from "./anchors.js";
 
 export interface Span {
   start: number;
@@ -43,6 +43,8 @@ export interface CompiledLexicon {
   termsAnchoredBy: Map<string, TermName[]> | null;
   /** Terms with no anchors: they may match anywhere and always run. */
   unanchoredTerms: TermName[];
+  /** Sticky copies of anchored terms, tried only at the word starts their anchors point to. */
+  stickyTerms: Partial<Record<TermName, RegExp>>;
   months: Map<string, number>;
   spanishMarkers: Set<string>;
 }
@@ -70,13 +72,17 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
   const knownWords = new Set<string>();
   const termsAnchoredBy = new Map<string, TermName[]>();
   const unanchoredTerms: TermName[] = [];
+  const stickyTerms: Partial<Record<TermName, RegExp>> = {};
   for (const name of TERM_NAMES) {
     const source = alternatives(lex.terms[name]);
     terms[name] = new RegExp(`${WORD_EDGE_BEFORE}(?:${source})${WORD_EDGE_AFTER}`, "g");
     for (const w of source.match(/[a-z]{3,}/g) ?? []) knownWords.add(w);
     const anchors = leadingAnchors(source);
-    if (anchors === null) unanchoredTerms.push(name);
-    else for (const a of anchors) termsAnchoredBy.set(a, [...(termsAnchoredBy.get(a) ?? []), name]);
+    if (anchors === null || mayStartWithSpace(source)) unanchoredTerms.push(name);
+    else {
+      for (const a of anchors) termsAnchoredBy.set(a, [...(termsAnchoredBy.get(a) ?? []), name]);
+      stickyTerms[name] = new RegExp(`${WORD_EDGE_BEFORE}(?:${source})${WORD_EDGE_AFTER}`, "y");
+    }
   }
   for (const w of Object.values(lex.words).join(" ").split(" ")) knownWords.add(w);
 
@@ -115,6 +121,7 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
     terms,
     termsAnchoredBy: options.anchors === false ? null : termsAnchoredBy,
     unanchoredTerms,
+    stickyTerms,
     months: new Map(Object.entries(lex.months)),
     spanishMarkers: new Set(lex.spanishMarkers),
   };
@@ -198,15 +205,64 @@ export function normalize(text: string, lex: CompiledLexicon): string {
   return out.join(" ");
 }
 
-/** The terms a normalised text can match: those anchored by the start of one of its words, and the unanchored. */
-export function possibleTerms(text: string, lex: CompiledLexicon): Set<TermName> | null {
-  if (!lex.termsAnchoredBy) return null;
-  const possible = new Set<TermName>(lex.unanchoredTerms);
-  for (const start of wordStarts(text)) {
-    const names = lex.termsAnchoredBy.get(start);
-    if (names) for (const n of names) possible.add(n);
+/**
+ * The matches of the lexicon's terms in one normalised text, found lazily and kept. An
+ * anchored term is tried only at the word starts its anchors point to (a match must begin
+ * with one of them); the others are scanned for over the whole text.
+ */
+export class TermIndex {
+  private readonly spans = new Map<TermName, Span[]>();
+  /** For each anchored term, the offsets of the words that may start a match. */
+  private readonly starts: Map<TermName, number[]> | null;
+
+  constructor(
+    readonly text: string,
+    readonly lex: CompiledLexicon,
+  ) {
+    this.starts = lex.termsAnchoredBy ? wordStartsByTerm(text, lex.termsAnchoredBy) : null;
   }
-  return possible;
+
+  all(term: TermName): Span[] {
+    let found = this.spans.get(term);
+    if (found) return found;
+    const sticky = this.lex.stickyTerms[term];
+    if (this.starts && sticky) {
+      found = [];
+      let end = -1;
+      for (const at of this.starts.get(term) ?? []) {
+        if (at < end) continue;
+        sticky.lastIndex = at;
+        const m = sticky.exec(this.text);
+        if (m) {
+          found.push({ start: at, end: at + m[0].length, text: m[0] });
+          end = at + m[0].length;
+        }
+      }
+    } else {
+      found = findAll(this.lex.terms[term], this.text);
+    }
+    this.spans.set(term, found);
+    return found;
+  }
+}
+
+function wordStartsByTerm(text: string, index: Map<string, TermName[]>): Map<TermName, number[]> {
+  const starts = new Map<TermName, number[]>();
+  let offset = 0;
+  for (const word of text.split(" ")) {
+    const n = Math.min(word.length, MAX_ANCHOR);
+    for (let k = 1; k <= n; k++) {
+      const names = index.get(word.slice(0, k));
+      if (!names) continue;
+      for (const name of names) {
+        const list = starts.get(name);
+        if (!list) starts.set(name, [offset]);
+        else if (list[list.length - 1] !== offset) list.push(offset);
+      }
+    }
+    offset += word.length + 1;
+  }
+  return starts;
 }
 
 /** Every match of a term in normalised text. */
