@@ -62,6 +62,9 @@ async function botIdentity(config: SlackConfig, logger?: Logger): Promise<{ botI
   const client = new webApi.WebClient(config.botToken, {
     ...(config.apiUrl ? { slackApiUrl: config.apiUrl } : {}),
     ...(logger ? { logger } : {}),
+    // A few quick retries, not the client's default of half an hour: a start that cannot reach
+    // Slack should say so and exit, so the supervisor restarts it and the logs show why.
+    retryConfig: { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 4000 },
   });
   const result = await client.auth.test();
   if (!result.ok || !result.bot_id || !result.user_id) {
