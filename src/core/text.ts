@@ -5,7 +5,7 @@
  */
 import type { Lexicon, TermName } from "../policy/lexicon-schema.js";
 import { TERM_NAMES } from "../policy/lexicon-schema.js";
-import { MAX_ANCHOR, leadingAnchors, mayStartWithSpace } from "./anchors.js";
+import { leadingAnchors, mayStartWithSpace } from "./anchors.js";
 
 export interface Span {
   start: number;
@@ -39,8 +39,8 @@ export interface CompiledLexicon {
   describes: RegExp;
   here: RegExp;
   terms: Record<TermName, RegExp>;
-  /** Which terms a question can match at all, from the starts of its words (null: any term may). */
-  termsAnchoredBy: Map<string, TermName[]> | null;
+  /** The anchors as a trie of characters: walking a word's first letters finds the terms it may start. */
+  termsAnchoredBy: AnchorNode | null;
   /** Terms with no anchors: they may match anywhere and always run. */
   unanchoredTerms: TermName[];
   /** Sticky copies of anchored terms, tried only at the word starts their anchors point to. */
@@ -62,6 +62,23 @@ function deletions(word: string): string[] {
   return out;
 }
 
+/** One character of the anchor trie: the terms whose anchor ends here, and what may follow. */
+export interface AnchorNode {
+  terms: TermName[];
+  next: Map<number, AnchorNode>;
+}
+
+function addAnchor(root: AnchorNode, anchor: string, term: TermName): void {
+  let node = root;
+  for (let i = 0; i < anchor.length; i++) {
+    const code = anchor.charCodeAt(i);
+    let child = node.next.get(code);
+    if (!child) node.next.set(code, (child = { terms: [], next: new Map() }));
+    node = child;
+  }
+  if (!node.terms.includes(term)) node.terms.push(term);
+}
+
 export interface CompileOptions {
   /** Skip terms no word of the question can start (on by default; tests turn it off to compare). */
   anchors?: boolean;
@@ -70,7 +87,7 @@ export interface CompileOptions {
 export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): CompiledLexicon {
   const terms = {} as Record<TermName, RegExp>;
   const knownWords = new Set<string>();
-  const termsAnchoredBy = new Map<string, TermName[]>();
+  const termsAnchoredBy: AnchorNode = { terms: [], next: new Map() };
   const unanchoredTerms: TermName[] = [];
   const stickyTerms: Partial<Record<TermName, RegExp>> = {};
   for (const name of TERM_NAMES) {
@@ -80,7 +97,7 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
     const anchors = leadingAnchors(source);
     if (anchors === null || mayStartWithSpace(source)) unanchoredTerms.push(name);
     else {
-      for (const a of anchors) termsAnchoredBy.set(a, [...(termsAnchoredBy.get(a) ?? []), name]);
+      for (const a of anchors) addAnchor(termsAnchoredBy, a, name);
       stickyTerms[name] = new RegExp(`${WORD_EDGE_BEFORE}(?:${source})${WORD_EDGE_AFTER}`, "y");
     }
   }
@@ -246,21 +263,25 @@ export class TermIndex {
   }
 }
 
-function wordStartsByTerm(text: string, index: Map<string, TermName[]>): Map<TermName, number[]> {
+function wordStartsByTerm(text: string, root: AnchorNode): Map<TermName, number[]> {
   const starts = new Map<TermName, number[]>();
-  let offset = 0;
-  for (const word of text.split(" ")) {
-    const n = Math.min(word.length, MAX_ANCHOR);
-    for (let k = 1; k <= n; k++) {
-      const names = index.get(word.slice(0, k));
-      if (!names) continue;
-      for (const name of names) {
-        const list = starts.get(name);
-        if (!list) starts.set(name, [offset]);
-        else if (list[list.length - 1] !== offset) list.push(offset);
-      }
+  const add = (name: TermName, offset: number) => {
+    const list = starts.get(name);
+    if (!list) starts.set(name, [offset]);
+    else if (list[list.length - 1] !== offset) list.push(offset);
+  };
+  let wordStart = 0;
+  let node: AnchorNode | undefined = root;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : 32;
+    if (code === 32) {
+      wordStart = i + 1;
+      node = root;
+      continue;
     }
-    offset += word.length + 1;
+    if (!node) continue; // this word already left the trie
+    node = node.next.get(code);
+    if (node) for (const name of node.terms) add(name, wordStart);
   }
   return starts;
 }
@@ -277,12 +298,16 @@ export function findAll(term: RegExp, text: string): Span[] {
   return spans;
 }
 
-const CLAUSE_BREAK = /[.;:?!,]/;
 
 /** The words of the same clause before a position, nearest last. */
+/** . ; : ? ! , end a clause (checked by character code: this runs for every match). */
+function isClauseBreak(code: number): boolean {
+  return code === 46 || code === 59 || code === 58 || code === 63 || code === 33 || code === 44;
+}
+
 function clauseBefore(text: string, start: number): string {
   let i = start - 1;
-  while (i >= 0 && !CLAUSE_BREAK.test(text[i]!)) i--;
+  while (i >= 0 && !isClauseBreak(text.charCodeAt(i))) i--;
   return text.slice(i + 1, start).trim();
 }
 

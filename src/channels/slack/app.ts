@@ -85,10 +85,20 @@ function keyOf(team: string | undefined, user: string): ProfileKey {
   return { platform: "slack", tenant: team ?? "-", user };
 }
 
-/** A mention's text without the mentions of the bot itself. */
-function stripMentions(text: string, botUserId: string): string {
+/**
+ * What someone typed, from Slack's message markup: the bot's own mentions dropped, other
+ * mentions and channels as @ and #, links as their label (or address), and &amp; &lt; &gt;
+ * back to & < >, so the core reads "ICE & NYPD", not "ICE &amp; NYPD".
+ */
+export function plainText(text: string, botUserId?: string): string {
   return text
-    .replaceAll(new RegExp(`<@${botUserId}(?:\\|[^>]*)?>`, "g"), " ")
+    .replace(/<([@#!])([A-Z0-9^]+)(?:\|([^>]*))?>/g, (_m, kind: string, id: string, label?: string) =>
+      kind === "@" && id === botUserId ? " " : kind === "!" ? (label ?? "") : `${kind}${label ?? "someone"}`,
+    )
+    .replace(/<([^<>|]+)(?:\|([^<>]*))?>/g, (_m, url: string, label?: string) => label ?? url)
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">")
+    .replaceAll("&amp;", "&")
     .replace(/\s+/g, " ")
     .trim();
 }
@@ -145,7 +155,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   app.command(COMMAND, async ({ command, ack, logger }) => {
     let message: SlackMessage;
     try {
-      message = await answers.respondTo(command.text ?? "", keyOf(command.team_id, command.user_id));
+      message = await answers.respondTo(plainText(command.text ?? ""), keyOf(command.team_id, command.user_id));
     } catch (error) {
       logger.error(`slash command failed: ${(error as Error).message}`);
       message = errorMessage(SLACK_ERROR);
@@ -172,7 +182,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     if (m.user === context.botUserId) return;
     let message: SlackMessage;
     try {
-      message = await answers.respondTo(m.text, keyOf(m.team ?? context.teamId, m.user));
+      message = await answers.respondTo(plainText(m.text, identity.botUserId), keyOf(m.team ?? context.teamId, m.user));
     } catch (error) {
       logger.error(`direct message failed: ${(error as Error).message}`);
       message = errorMessage(SLACK_ERROR);
@@ -193,7 +203,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       team?: string;
     };
     if (m.subtype !== undefined || m.bot_id || !m.user || m.channel.startsWith("D")) return;
-    const text = stripMentions(m.text, identity.botUserId);
+    const text = plainText(m.text, identity.botUserId);
     let message: SlackMessage;
     try {
       message = await answers.respondTo(text, keyOf(m.team ?? context.teamId, m.user), { publicThread: true });
