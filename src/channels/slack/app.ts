@@ -92,7 +92,7 @@ function keyOf(team: string | undefined, user: string): ProfileKey {
  */
 export function plainText(text: string, botUserId?: string): string {
   return text
-    .replace(/<([@#!])([A-Z0-9^]+)(?:\|([^>]*))?>/g, (_m, kind: string, id: string, label?: string) =>
+    .replace(/<([@#!])([^|>]+)(?:\|([^>]*))?>/g, (_m, kind: string, id: string, label?: string) =>
       kind === "@" && id === botUserId ? " " : kind === "!" ? (label ?? "") : `${kind}${label ?? "someone"}`,
     )
     .replace(/<([^<>|]+)(?:\|([^<>]*))?>/g, (_m, url: string, label?: string) => label ?? url)

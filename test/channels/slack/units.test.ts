@@ -1,6 +1,7 @@
 /** Small parts of the Slack adapter: subcommands, retries, profiles, configuration. */
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "../../../src/channels/slack/answers.js";
+import { plainText } from "../../../src/channels/slack/app.js";
 import { RecentIds } from "../../../src/channels/slack/dedupe.js";
 import { parseRoleWords } from "../../../src/channels/slack/labels.js";
 import { MemoryProfileStore } from "../../../src/channels/slack/profile-store.js";
@@ -31,6 +32,19 @@ describe("subcommands", () => {
     expect(parseRoleWords("HRA")).toBe("social-services");
     expect(parseRoleWords("lawyer")).toBe("legal");
     expect(parseRoleWords("astronaut")).toBeUndefined();
+  });
+});
+
+describe("Slack markup", () => {
+  it("reads what was typed: the bot's mention dropped, others kept, links as labels, entities unescaped", () => {
+    expect(plainText("<@U0BOT> ICE &amp; NYPD are at the door &lt;now&gt;", "U0BOT")).toBe(
+      "ICE & NYPD are at the door <now>",
+    );
+    expect(plainText("<@U0BOT|ice-protocol> help", "U0BOT")).toBe("help");
+    expect(
+      plainText("ask <@U123> and <#C1|front-desk> about <https://x.example/a|this form> or <https://y.example>"),
+    ).toBe("ask @someone and #front-desk about this form or https://y.example");
+    expect(plainText("<!here> ICE is in the lobby")).toBe("ICE is in the lobby");
   });
 });
 
