@@ -7,7 +7,7 @@ import { topLevelAlternatives } from "./pattern.js";
 
 const regexSource = z.string().min(1).superRefine((source, ctx) => {
   try {
-    new RegExp(source, "u");
+    new RegExp(source); // compiled exactly as the core compiles it (no "u" flag)
   } catch (error) {
     ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${(error as Error).message}` });
   }

@@ -94,8 +94,9 @@ async function askCommand(args: string[], io: Io): Promise<number> {
     // JSONL mode: one output line per input line, in order; a bad line reports and the run goes on.
     let failures = 0;
     for await (const line of linesOf(io.stdin)) {
-      if (line.trim() === "") continue;
       try {
+        // One output line per input line, always: a blank line is a bad line, not a skipped one.
+        if (line.trim() === "") throw new AskError("the line is empty");
         let question = line;
         let options = base;
         if (line.trimStart().startsWith("{")) {

@@ -189,6 +189,19 @@ describe("ask --json - (one question per line on standard input)", () => {
     expect(run.code).toBe(1);
   });
 
+  it("answers a blank line with an error line, so output lines stay matched to input lines", async () => {
+    const run = await cli(["ask", "--json", "-"], "ICE at the clinic door\n\nICE wants our roster\n");
+    const out = run.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(out).toHaveLength(3);
+    expect(out[0]).toHaveProperty("decision");
+    expect(out[1].error).toMatch(/empty/);
+    expect(out[2]).toHaveProperty("decision");
+    expect(run.code).toBe(1);
+  });
+
   it("exits 0 when every line answers, and the flags apply to every line without its own", async () => {
     const run = await cli(
       ["ask", "--json", "--role", "nypd", "--date", "2019-01-01", "-"],
