@@ -322,7 +322,8 @@ function readSituation(question: string, text: string, lex: CompiledLexicon, opt
   const detainerWords = m.all("detainer");
   const strongDetainer = detainerWords.some((s) => /detainer|i247|hold/.test(s.text));
   const detainer = (detainerWords.length > 0 && (custody || strongDetainer)) || (custody && (m.has("hold") || m.has("release")));
-  const explicitEntry = m.present("entry");
+  // "Can I block the door so ICE can't get in?": the question is still about their entry.
+  const explicitEntry = m.present("entry") || (m.has("resist") && m.has("entry"));
   const taskForce = m.has("taskForce");
   const criminalFocus = m.has("criminalFocus");
   const agreement = m.has("agreement");
