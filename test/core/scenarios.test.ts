@@ -2,8 +2,8 @@
  * Every labelled question we hold, through the real engine: each answer must be well formed
  * (a valid decision and facts, steps that cite what is in force, quotes verbatim, the
  * SPEC's escalation) and never tell anyone to let agents in, open doors or physically
- * resist. The public set must also be answered 100% right. Accuracy on the dev and holdout
- * sets is measured by `ice-protocol eval`, not asserted here.
+ * resist. The public set must also be answered 100% right, decisions and facts. Our own
+ * sets are held to floors below; their accuracy is measured by `ice-protocol eval`.
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -43,6 +43,29 @@ describe.skipIf(!existsSync(PUBLIC))(`public scenarios (${PUBLIC})`, () => {
       .filter(({ scenario, answer }) => answer.decision !== scenario.decision)
       .map(({ line, scenario, answer }) => `line ${line}: expected ${scenario.decision}, got ${answer.decision}`);
     expect(misses).toEqual([]);
+  });
+
+  it("every labelled fact is right (100%)", () => {
+    const misses = answerAll(PUBLIC).flatMap(({ line, scenario, answer }) =>
+      Object.entries(scenario.facts ?? {})
+        .filter(([fact, value]) => value !== undefined && answer.facts[fact as keyof typeof answer.facts] !== value)
+        .map(([fact, value]) => `line ${line}: ${fact} expected ${value}, got ${answer.facts[fact as keyof typeof answer.facts]}`),
+    );
+    expect(misses).toEqual([]);
+  });
+});
+
+/**
+ * Floors, not targets: the dev sets are what the extractor is improved on, so a change that
+ * drops one below 95% has broken something; the held-out sets are never tuned on, and a
+ * drop below 80% means a change made reading worse in general.
+ */
+describe("accuracy floors on our own sets", () => {
+  it.each(OWN.map((f) => [f.slice(REPO_DIR.length + 1), f]))("%s", (name, file) => {
+    const all = answerAll(file);
+    const right = all.filter(({ scenario, answer }) => answer.decision === scenario.decision).length;
+    const floor = /holdout-\d+\.jsonl$/.test(name) && !/retired/.test(name) ? 0.8 : 0.95;
+    expect(right / all.length).toBeGreaterThanOrEqual(floor);
   });
 });
 
