@@ -25,9 +25,40 @@ export interface SlackConfig {
   host?: string;
 }
 
+/**
+ * Microsoft Teams (Bot Framework). `auth` holds exactly the settings botbuilder's
+ * ConfigurationBotFrameworkAuthentication reads (MicrosoftAppId, MicrosoftAppPassword,
+ * MicrosoftAppType, MicrosoftAppTenantId); with an app id every request's JWT is checked.
+ * Without credentials the endpoint runs only with TEAMS_LOCAL=1 (Bot Framework Emulator,
+ * tests), which is refused when NODE_ENV=production.
+ */
+export interface TeamsConfig {
+  auth: {
+    MicrosoftAppId?: string;
+    MicrosoftAppPassword?: string;
+    MicrosoftAppType?: string;
+    MicrosoftAppTenantId?: string;
+  };
+  /** The bot's app id (MicrosoftAppId); undefined only in local mode. */
+  appId?: string;
+  /** TEAMS_LOCAL=1: no credentials, no authentication. */
+  local: boolean;
+  /**
+   * Where proactive messages go before any activity told us (TEAMS_SERVICE_URL; default the
+   * global Teams endpoint). The serviceUrl of incoming activities takes over once seen.
+   */
+  serviceUrl: string;
+  /** The tenant for new conversations (MicrosoftAppTenantId or TEAMS_TENANT_ID). */
+  tenantId?: string;
+  port: number;
+  host?: string;
+}
+
 export interface Config {
   /** Present when Slack is configured; `npm start` then serves Slack instead of the terminal chat. */
   slack?: SlackConfig;
+  /** Present when Teams is configured: `/api/messages`, on Slack's server and PORT when both are. */
+  teams?: TeamsConfig;
   /** Today's date in New York; ICE_PROTOCOL_TODAY pins it (tests, reproducible runs). */
   today: () => string;
 }
@@ -105,9 +136,75 @@ function readToday(env: Env): () => string {
   return () => pinned;
 }
 
+export const TEAMS_DEFAULT_SERVICE_URL = "https://smba.trafficmanager.net/teams/";
+const APP_TYPES = ["MultiTenant", "SingleTenant", "UserAssignedMSI"];
+
+function readTeams(env: Env): TeamsConfig | undefined {
+  const appId = nonEmpty(env, "MicrosoftAppId");
+  const password = nonEmpty(env, "MicrosoftAppPassword");
+  const appType = nonEmpty(env, "MicrosoftAppType");
+  const tenantId = nonEmpty(env, "MicrosoftAppTenantId");
+  const localRaw = nonEmpty(env, "TEAMS_LOCAL");
+  const local = localRaw === "1" || localRaw === "true";
+  if (localRaw !== undefined && !local && localRaw !== "0" && localRaw !== "false") {
+    throw new ConfigError(`TEAMS_LOCAL must be 1 or 0, not "${localRaw}"`);
+  }
+  if (!appId && !password && !local) return undefined;
+  if (local) {
+    if (env.NODE_ENV?.trim() === "production") {
+      throw new ConfigError(
+        "TEAMS_LOCAL=1 turns off authentication of Teams requests and is refused when NODE_ENV=production; set MicrosoftAppId and MicrosoftAppPassword instead",
+      );
+    }
+    if (appId || password) {
+      throw new ConfigError(
+        "TEAMS_LOCAL=1 is for running without credentials, but MicrosoftAppId/MicrosoftAppPassword are set: unset one or the other",
+      );
+    }
+  } else {
+    if (!appId) throw new ConfigError("MicrosoftAppId is not set (the bot's app id), but MicrosoftAppPassword is");
+    if (appType !== undefined && !APP_TYPES.includes(appType)) {
+      throw new ConfigError(`MicrosoftAppType must be one of ${APP_TYPES.join(", ")}, not "${appType}"`);
+    }
+    if (!password && appType !== "UserAssignedMSI") {
+      throw new ConfigError("MicrosoftAppPassword is not set: the bot needs it to answer in Teams (or use MicrosoftAppType=UserAssignedMSI)");
+    }
+    if (appType === "SingleTenant" && !tenantId) {
+      throw new ConfigError("MicrosoftAppType=SingleTenant needs MicrosoftAppTenantId (your Microsoft Entra tenant id)");
+    }
+  }
+  const rawServiceUrl = nonEmpty(env, "TEAMS_SERVICE_URL") ?? TEAMS_DEFAULT_SERVICE_URL;
+  let serviceUrl: URL;
+  try {
+    serviceUrl = new URL(rawServiceUrl);
+  } catch {
+    throw new ConfigError(`TEAMS_SERVICE_URL must be a URL such as ${TEAMS_DEFAULT_SERVICE_URL}, not "${rawServiceUrl}"`);
+  }
+  if (serviceUrl.protocol !== "https:" && !(local && serviceUrl.protocol === "http:")) {
+    throw new ConfigError(`TEAMS_SERVICE_URL must be https, not "${rawServiceUrl}"`);
+  }
+  const host = nonEmpty(env, "HOST");
+  const tenant = tenantId ?? nonEmpty(env, "TEAMS_TENANT_ID");
+  return {
+    auth: {
+      ...(appId ? { MicrosoftAppId: appId } : {}),
+      ...(password ? { MicrosoftAppPassword: password } : {}),
+      ...(appType ? { MicrosoftAppType: appType } : {}),
+      ...(tenantId ? { MicrosoftAppTenantId: tenantId } : {}),
+    },
+    ...(appId ? { appId } : {}),
+    local,
+    serviceUrl: serviceUrl.href,
+    ...(tenant ? { tenantId: tenant } : {}),
+    port: readPort(env),
+    ...(host ? { host } : {}),
+  };
+}
+
 export function readConfig(env: Env): Config {
   const slack = readSlack(env);
-  // Without Slack, `npm start` is the terminal chat, which reads its own settings as before.
-  if (!slack) return { today: () => todayInNewYork() };
-  return { slack, today: readToday(env) };
+  const teams = readTeams(env);
+  // Without Slack or Teams, `npm start` is the terminal chat, which reads its own settings as before.
+  if (!slack && !teams) return { today: () => todayInNewYork() };
+  return { ...(slack ? { slack } : {}), ...(teams ? { teams } : {}), today: readToday(env) };
 }

@@ -11,6 +11,9 @@ export interface Span {
   start: number;
   end: number;
   text: string;
+  /** Remembered answers to isNegated / isDoubted: each is asked several times per match. */
+  negated?: boolean;
+  doubted?: boolean;
 }
 
 export interface CompiledLexicon {
@@ -54,6 +57,17 @@ const WORD_EDGE_AFTER = "(?![a-z0-9])";
 
 function alternatives(source: string | string[]): string {
   return (Array.isArray(source) ? source : [source]).map((s) => `(?:${s})`).join("|");
+}
+
+/**
+ * What a rewrite needs to be present in the text to apply: its anchors, found past a
+ * leading \\s, \\b or \\s*; or a leading literal symbol such as "@". Null: always run it.
+ */
+function rewriteAnchors(pattern: string): string[] | null {
+  const rest = pattern.replace(/^(?:\\[sb][*+?]?)+/, "");
+  const symbol = /^[@#&+]/.exec(rest);
+  if (symbol) return [symbol[0]];
+  return leadingAnchors(rest);
 }
 
 function deletions(word: string): string[] {
@@ -115,7 +129,7 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
 
   const wholeWordsBefore = (cue: string, gap = 4) => new RegExp(`(?:^|\\s)${cue}(?: [a-z0-9]+){0,${gap}} ?$`);
   return {
-    rewrites: lex.rewrites.map(([pattern, replacement]) => [new RegExp(pattern, "g"), replacement, leadingAnchors(pattern)]),
+    rewrites: lex.rewrites.map(([pattern, replacement]) => [new RegExp(pattern, "g"), replacement, rewriteAnchors(pattern)]),
     words: new Map(Object.entries(lex.words)),
     spellingVariants,
     knownWords,
@@ -203,7 +217,7 @@ export function normalize(text: string, lex: CompiledLexicon): string {
     .replace(/[\u201c\u201d]/g, '"')
     // A dash breaks a sentence the way a comma does ("I can't— He's ICE").
     .replace(/[\u2013\u2014]/g, " , ");
-  for (const [pattern, replacement] of CONTRACTIONS) s = s.replace(pattern, replacement);
+  if (s.includes("'")) for (const [pattern, replacement] of CONTRACTIONS) s = s.replace(pattern, replacement);
   for (const [pattern, replacement, anchors] of lex.rewrites) {
     // Most rewrites cannot apply to a given question: skip them unless a literal they must
     // start with is in the text.
@@ -313,6 +327,10 @@ function clauseBefore(text: string, start: number): string {
 
 /** Is this match negated ("no warrant", "did not show a warrant", "warrant? no")? */
 export function isNegated(text: string, span: Span, lex: CompiledLexicon): boolean {
+  return (span.negated ??= negatedNow(text, span, lex));
+}
+
+function negatedNow(text: string, span: Span, lex: CompiledLexicon): boolean {
   const words = clauseBefore(text, span.start).split(" ").filter(Boolean);
   // Negation inside the match itself ("no judge signed") counts as well.
   const inside = span.text.split(" ");
@@ -338,8 +356,11 @@ export function isNegated(text: string, span: Span, lex: CompiledLexicon): boole
 
 /** Is the asker unsure of this ("not sure if it is signed by a judge", "they claim")? */
 export function isDoubted(text: string, span: Span, lex: CompiledLexicon): boolean {
-  const before = clauseBefore(text, span.start).split(" ").slice(-8).join(" ");
-  return lex.doubt.test(before);
+  if (span.doubted === undefined) {
+    const before = clauseBefore(text, span.start).split(" ").slice(-8).join(" ");
+    span.doubted = lex.doubt.test(before);
+  }
+  return span.doubted;
 }
 
 export type Voice = "self" | "own" | "none";

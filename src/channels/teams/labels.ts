@@ -1,0 +1,135 @@
+/**
+ * Words the Teams cards use for roles and facts, the example questions, and how a typed
+ * line is read as a command (help, role, sources, cases) or a question. Presentation only:
+ * what the bot decides comes from the core. (The Slack adapter has its own wording; the
+ * channel adapters do not import each other.)
+ */
+import type { Facts, Role } from "../../policy/vocabulary.js";
+
+export const ROLE_LABELS: Record<Role, string> = {
+  doe: "School staff (DOE)",
+  nypd: "NYPD (including school safety agents)",
+  health: "Hospital or clinic staff",
+  "social-services": "Shelter or social services staff",
+  corrections: "Corrections staff",
+  "other-agency": "Another City agency",
+  legal: "Legal staff or counsel",
+  unknown: "Not set",
+};
+
+/** The facts the "Correct what I understood" form offers, in reading order. */
+export const CORRECTABLE = ["place", "requester", "request", "document", "pressure"] as const;
+export type CorrectableFact = (typeof CORRECTABLE)[number];
+
+export const FACT_TITLES: Record<CorrectableFact, string> = {
+  place: "Where",
+  requester: "Which agents",
+  request: "What they want",
+  document: "Document",
+  pressure: "Pressure",
+};
+
+export const FACT_LABELS: { [K in CorrectableFact]: Record<Facts[K], string> } = {
+  place: {
+    school: "At a school",
+    hospital: "At a hospital or clinic",
+    "shelter-or-social-services": "At a shelter or social services office",
+    "city-office": "At another City building",
+    "police-facility": "At a police facility",
+    "jail-or-custody": "At a jail or in custody",
+    "street-or-public-space": "Outside, on the street",
+    unknown: "Not sure",
+  },
+  requester: {
+    immigration: "Immigration (ICE, HSI, CBP)",
+    "federal-law-enforcement": "FBI, DEA, ATF or Marshals",
+    "unknown-law-enforcement": "Law enforcement, not sure which",
+    none: "No agents involved",
+  },
+  request: {
+    entry: "To come in",
+    information: "Records or information",
+    assistance: "Our help (arrest, transport...)",
+    detainer: "A hold or a release date",
+    agreement: "A standing agreement (287(g))",
+    "task-force": "A joint criminal task force",
+    "rights-referral": "Someone needs rights info or legal help",
+    general: "A general question",
+  },
+  document: {
+    "judicial-warrant": "Signed by a judge",
+    "administrative-warrant": "ICE form / signed by an officer",
+    subpoena: "A subpoena",
+    none: "No document",
+    unknown: "Not sure",
+  },
+  pressure: {
+    none: "No pressure",
+    insists: "They insist or argue",
+    "force-or-threat": "Force, threats, or I feel unsafe",
+    emergency: "A life-safety emergency",
+  },
+};
+
+/** Example questions (help). Our own words, so a button may carry its index. */
+export const EXAMPLES = [
+  "ICE agents are at the front desk of my school without a warrant",
+  "Immigration officers want our list of shelter residents",
+  "ICE showed an I-200 form and wants to come into the clinic",
+  "ICE asked us to help with an arrest outside the precinct",
+  "Agents are forcing their way into the office and I feel unsafe",
+  "La migra está en la puerta del refugio, ¿qué hago?",
+] as const;
+
+/** Words people use for their role in `role ...`. */
+const ROLE_WORDS: [RegExp, Role][] = [
+  [/^(doe|school|schools|teacher|principal|school staff|educator)$/, "doe"],
+  [/^(nypd|police|officer|cop|school safety|school safety agent|ssa)$/, "nypd"],
+  [/^(health|hospital|clinic|nurse|doctor|h\+h|nyc health|health \+ hospitals)$/, "health"],
+  [/^(social-services|social services|shelter|hra|dhs|caseworker|social worker)$/, "social-services"],
+  [/^(corrections|doc|jail|correction officer|rikers)$/, "corrections"],
+  [/^(other-agency|other agency|other|agency|city agency|city worker|city employee)$/, "other-agency"],
+  [/^(legal|lawyer|attorney|counsel)$/, "legal"],
+  [/^(unknown|none|clear|reset|forget)$/, "unknown"],
+];
+
+export function parseRoleWords(text: string): Role | undefined {
+  const words = text.trim().toLowerCase().replace(/\s+/g, " ");
+  for (const [pattern, role] of ROLE_WORDS) if (pattern.test(words)) return role;
+  return undefined;
+}
+
+export type Command =
+  | { kind: "help" }
+  | { kind: "sources" }
+  | { kind: "cases" }
+  | { kind: "role"; role?: Role; unknownWords?: string }
+  | { kind: "ask"; question: string };
+
+/** A line typed to the bot (mention removed): a command, or a question. */
+export function parseCommand(text: string): Command {
+  const trimmed = text.trim();
+  const lower = trimmed.toLowerCase();
+  if (lower === "" || /^(help|ayuda|\?|usage|hi|hello|hola)$/.test(lower)) return { kind: "help" };
+  if (/^(sources|fuentes)\??$/.test(lower)) return { kind: "sources" };
+  if (/^(cases|my cases|casos)$/.test(lower)) return { kind: "cases" };
+  const role = /^(?:role|rol|my role|set role)(?:\s+(.*))?$/s.exec(lower);
+  if (role) {
+    const words = role[1]?.trim() ?? "";
+    if (words === "") return { kind: "role" };
+    const parsed = parseRoleWords(words.replace(/^(?:is|=|:|i am|i'm)\s+/, ""));
+    if (parsed) return { kind: "role", role: parsed };
+    // "role of ICE agents in schools?" is a question, not a role to set.
+    if (words.split(/\s+/).length >= 3) return { kind: "ask", question: trimmed };
+    return { kind: "role", unknownWords: words };
+  }
+  return { kind: "ask", question: trimmed };
+}
+
+/** The commands the app manifest lists (Teams shows them as suggestions). */
+export const MANIFEST_COMMANDS = [
+  { title: "help", description: "How to ask, with example questions" },
+  { title: "role", description: "Set your role once (school staff, NYPD, hospital...)" },
+  { title: "sources", description: "The policy sources I quote, with their dates" },
+  { title: "cases", description: "Your escalations, and open cases if you are legal staff" },
+] as const;
