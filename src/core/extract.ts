@@ -270,10 +270,9 @@ export interface ReadOptions {
  * about the situation is left without them, the whole message is read.
  */
 export function readQuestion(question: string, lex: CompiledLexicon, options: ReadOptions = {}): Reading {
-  const text = normalize(question, lex);
-  const instruction = lex.terms.instructionAttempt;
-  instruction.lastIndex = 0;
-  if (instruction.test(text)) {
+  const whole = new Matcher(normalize(question, lex), lex);
+  if (whole.has("instructionAttempt")) {
+    const instruction = lex.terms.instructionAttempt;
     const sentences = question.split(/(?<=[.!?;\n])\s+/);
     const kept = sentences.filter((sentence) => {
       instruction.lastIndex = 0;
@@ -281,18 +280,18 @@ export function readQuestion(question: string, lex: CompiledLexicon, options: Re
     });
     if (kept.length > 0 && kept.length < sentences.length) {
       const rest = kept.join(" ");
-      const reading = readSituation(rest, normalize(rest, lex), lex, options);
+      const reading = readSituation(rest, new Matcher(normalize(rest, lex), lex), options);
       if (reading.inScope) {
         reading.signals.instructionAttempt = true;
         return reading;
       }
     }
   }
-  return readSituation(question, text, lex, options);
+  return readSituation(question, whole, options);
 }
 
-function readSituation(question: string, text: string, lex: CompiledLexicon, options: ReadOptions): Reading {
-  const m = new Matcher(text, lex);
+function readSituation(question: string, m: Matcher, options: ReadOptions): Reading {
+  const { text, lex } = m;
 
   // Who the agents are.
   let requester = readRequester(m, question);
