@@ -48,6 +48,8 @@ export interface CompiledLexicon {
   unanchoredTerms: TermName[];
   /** Sticky copies of anchored terms, tried only at the word starts their anchors point to. */
   stickyTerms: Partial<Record<TermName, RegExp>>;
+  /** Each term's position in TERM_NAMES, for array-indexed lookups on the hot path. */
+  termNumber: Record<TermName, number>;
   months: Map<string, number>;
   spanishMarkers: Set<string>;
 }
@@ -78,19 +80,19 @@ function deletions(word: string): string[] {
 
 /** One character of the anchor trie: the terms whose anchor ends here, and what may follow. */
 export interface AnchorNode {
-  terms: TermName[];
+  termNumbers: number[];
   next: Map<number, AnchorNode>;
 }
 
-function addAnchor(root: AnchorNode, anchor: string, term: TermName): void {
+function addAnchor(root: AnchorNode, anchor: string, term: number): void {
   let node = root;
   for (let i = 0; i < anchor.length; i++) {
     const code = anchor.charCodeAt(i);
     let child = node.next.get(code);
-    if (!child) node.next.set(code, (child = { terms: [], next: new Map() }));
+    if (!child) node.next.set(code, (child = { termNumbers: [], next: new Map() }));
     node = child;
   }
-  if (!node.terms.includes(term)) node.terms.push(term);
+  if (!node.termNumbers.includes(term)) node.termNumbers.push(term);
 }
 
 export interface CompileOptions {
@@ -101,7 +103,8 @@ export interface CompileOptions {
 export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): CompiledLexicon {
   const terms = {} as Record<TermName, RegExp>;
   const knownWords = new Set<string>();
-  const termsAnchoredBy: AnchorNode = { terms: [], next: new Map() };
+  const termsAnchoredBy: AnchorNode = { termNumbers: [], next: new Map() };
+  const termNumber = Object.fromEntries(TERM_NAMES.map((name, i) => [name, i])) as Record<TermName, number>;
   const unanchoredTerms: TermName[] = [];
   const stickyTerms: Partial<Record<TermName, RegExp>> = {};
   for (const name of TERM_NAMES) {
@@ -111,7 +114,7 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
     const anchors = leadingAnchors(source);
     if (anchors === null || mayStartWithSpace(source)) unanchoredTerms.push(name);
     else {
-      for (const a of anchors) addAnchor(termsAnchoredBy, a, name);
+      for (const a of anchors) addAnchor(termsAnchoredBy, a, termNumber[name]);
       stickyTerms[name] = new RegExp(`${WORD_EDGE_BEFORE}(?:${source})${WORD_EDGE_AFTER}`, "y");
     }
   }
@@ -153,6 +156,7 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
     termsAnchoredBy: options.anchors === false ? null : termsAnchoredBy,
     unanchoredTerms,
     stickyTerms,
+    termNumber,
     months: new Map(Object.entries(lex.months)),
     spanishMarkers: new Set(lex.spanishMarkers),
   };
@@ -208,15 +212,21 @@ const CONTRACTIONS: [RegExp, string][] = [
  * Lower case, accents removed, contractions expanded, the lexicon's rewrites applied,
  * then tokens joined by single spaces with . , ; : ? ! kept as tokens of their own.
  */
+const NON_ASCII = /[^\x00-\x7f]/;
+
 export function normalize(text: string, lex: CompiledLexicon): string {
-  let s = text
-    .normalize("NFKD")
-    .replace(/\p{M}+/gu, "")
-    .toLowerCase()
-    .replace(/[\u2018\u2019\u201b`\u00b4]/g, "'")
-    .replace(/[\u201c\u201d]/g, '"')
-    // A dash breaks a sentence the way a comma does ("I can't— He's ICE").
-    .replace(/[\u2013\u2014]/g, " , ");
+  let s = text.toLowerCase();
+  // Plain ASCII (most questions) has no accents, curly quotes or dashes to fold.
+  if (NON_ASCII.test(s)) {
+    s = s
+      .normalize("NFKD")
+      .replace(/\p{M}+/gu, "")
+      .replace(/[\u2018\u2019\u201b\u00b4]/g, "'")
+      .replace(/[\u201c\u201d]/g, '"')
+      // A dash breaks a sentence the way a comma does ("I can't— He's ICE").
+      .replace(/[\u2013\u2014]/g, " , ");
+  }
+  if (s.includes("`")) s = s.replace(/`/g, "'");
   if (s.includes("'")) for (const [pattern, replacement] of CONTRACTIONS) s = s.replace(pattern, replacement);
   for (const [pattern, replacement, anchors] of lex.rewrites) {
     // Most rewrites cannot apply to a given question: skip them unless a literal they must
@@ -242,9 +252,9 @@ export function normalize(text: string, lex: CompiledLexicon): string {
  * with one of them); the others are scanned for over the whole text.
  */
 export class TermIndex {
-  private readonly spans = new Map<TermName, Span[]>();
-  /** For each anchored term, the offsets of the words that may start a match. */
-  private readonly starts: Map<TermName, number[]> | null;
+  private readonly spans: (Span[] | undefined)[] = [];
+  /** For each anchored term (by number), the offsets of the words that may start a match. */
+  private readonly starts: (number[] | undefined)[] | null;
 
   constructor(
     readonly text: string,
@@ -254,13 +264,14 @@ export class TermIndex {
   }
 
   all(term: TermName): Span[] {
-    let found = this.spans.get(term);
+    const n = this.lex.termNumber[term];
+    let found = this.spans[n];
     if (found) return found;
     const sticky = this.lex.stickyTerms[term];
     if (this.starts && sticky) {
       found = [];
       let end = -1;
-      for (const at of this.starts.get(term) ?? []) {
+      for (const at of this.starts[n] ?? []) {
         if (at < end) continue;
         sticky.lastIndex = at;
         const m = sticky.exec(this.text);
@@ -272,18 +283,13 @@ export class TermIndex {
     } else {
       found = findAll(this.lex.terms[term], this.text);
     }
-    this.spans.set(term, found);
+    this.spans[n] = found;
     return found;
   }
 }
 
-function wordStartsByTerm(text: string, root: AnchorNode): Map<TermName, number[]> {
-  const starts = new Map<TermName, number[]>();
-  const add = (name: TermName, offset: number) => {
-    const list = starts.get(name);
-    if (!list) starts.set(name, [offset]);
-    else if (list[list.length - 1] !== offset) list.push(offset);
-  };
+function wordStartsByTerm(text: string, root: AnchorNode): (number[] | undefined)[] {
+  const starts: (number[] | undefined)[] = [];
   let wordStart = 0;
   let node: AnchorNode | undefined = root;
   for (let i = 0; i <= text.length; i++) {
@@ -295,7 +301,12 @@ function wordStartsByTerm(text: string, root: AnchorNode): Map<TermName, number[
     }
     if (!node) continue; // this word already left the trie
     node = node.next.get(code);
-    if (node) for (const name of node.terms) add(name, wordStart);
+    if (!node) continue;
+    for (const n of node.termNumbers) {
+      const list = starts[n];
+      if (!list) starts[n] = [wordStart];
+      else if (list[list.length - 1] !== wordStart) list.push(wordStart);
+    }
   }
   return starts;
 }
