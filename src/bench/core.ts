@@ -267,12 +267,28 @@ function spanish(): Generated {
   return { question: parts.filter(Boolean).join(" ").replace(/ \./g, ".") };
 }
 
+// Questions off the topic, which the core must still read (and send to row 1) quickly.
+const OFF_TOPIC = [
+  "How do I reset my city email password?",
+  "what's the holiday schedule for DOE schools this year",
+  "the ice on the front steps is bad, who salts it before dismissal?",
+  "can I wear sneakers on a field day at the rec center",
+  "where do I submit overtime for last week's double shift",
+  "is the copier on the 3rd floor fixed yet",
+  "how many vacation days roll over at the end of the year",
+  "who do I call about a broken heater in the shelter lobby",
+];
+
+function offTopic(): Generated {
+  return { question: `${pick(NOISE)}${pick(OFF_TOPIC)}${pick(NOISE_AFTER)}` };
+}
+
 function generate(count: number): Generated[] {
   const seen = new Set<string>();
   const out: Generated[] = [];
   let attempts = 0;
   while (out.length < count && attempts++ < count * 50) {
-    let g = chance(0.15) ? spanish() : english();
+    let g = chance(0.05) ? offTopic() : chance(0.15) ? spanish() : english();
     // About a quarter carry a backstory, from a few sentences up to ~1,500 characters in all
     // (the last sentence may overshoot the target by one sentence).
     if (chance(0.25)) {
