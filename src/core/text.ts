@@ -81,15 +81,16 @@ function deletions(word: string): string[] {
 /** One character of the anchor trie: the terms whose anchor ends here, and what may follow. */
 export interface AnchorNode {
   termNumbers: number[];
-  next: Map<number, AnchorNode>;
+  /** Children by character code (normalised text is ASCII: codes below 128). */
+  next: (AnchorNode | undefined)[];
 }
 
 function addAnchor(root: AnchorNode, anchor: string, term: number): void {
   let node = root;
   for (let i = 0; i < anchor.length; i++) {
     const code = anchor.charCodeAt(i);
-    let child = node.next.get(code);
-    if (!child) node.next.set(code, (child = { termNumbers: [], next: new Map() }));
+    let child = node.next[code];
+    if (!child) node.next[code] = child = { termNumbers: [], next: [] };
     node = child;
   }
   if (!node.termNumbers.includes(term)) node.termNumbers.push(term);
@@ -103,7 +104,7 @@ export interface CompileOptions {
 export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): CompiledLexicon {
   const terms = {} as Record<TermName, RegExp>;
   const knownWords = new Set<string>();
-  const termsAnchoredBy: AnchorNode = { termNumbers: [], next: new Map() };
+  const termsAnchoredBy: AnchorNode = { termNumbers: [], next: [] };
   const termNumber = Object.fromEntries(TERM_NAMES.map((name, i) => [name, i])) as Record<TermName, number>;
   const unanchoredTerms: TermName[] = [];
   const stickyTerms: Partial<Record<TermName, RegExp>> = {};
@@ -300,7 +301,7 @@ function wordStartsByTerm(text: string, root: AnchorNode): (number[] | undefined
       continue;
     }
     if (!node) continue; // this word already left the trie
-    node = node.next.get(code);
+    node = node.next[code];
     if (!node) continue;
     for (const n of node.termNumbers) {
       const list = starts[n];
