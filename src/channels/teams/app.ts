@@ -17,12 +17,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  TurnContext,
-  type Activity,
-} from "botbuilder";
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext, type Activity } from "botbuilder";
 import {
   AuthenticationError,
   type AuthenticateRequestResult,
@@ -148,7 +143,12 @@ const TOKEN_ERRORS = new Set(["JsonWebTokenError", "NotBeforeError", "TokenExpir
  * every token failure reported as 401.
  */
 class CheckedAuthentication extends ConfigurationBotFrameworkAuthentication {
+  /** Results of checks already made for a request body (see `check`), so process() does not repeat them. */
+  readonly #checked = new WeakMap<object, AuthenticateRequestResult>();
+
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    const done = this.#checked.get(activity);
+    if (done) return done;
     try {
       return await super.authenticateRequest(activity, authHeader);
     } catch (error) {
@@ -157,6 +157,20 @@ class CheckedAuthentication extends ConfigurationBotFrameworkAuthentication {
         throw new AuthenticationError(`Unauthorized: ${(error as Error).message}`, 401);
       }
       throw error; // the signing keys could not be fetched: a 500, and the channel retries
+    }
+  }
+
+  /**
+   * Check a request before handing it to process(): a refusal is answered here with a 401
+   * and one log line, instead of botbuilder's stack trace per bad request.
+   */
+  async check(activity: Activity, authHeader: string): Promise<"ok" | "refused"> {
+    try {
+      this.#checked.set(activity, await this.authenticateRequest(activity, authHeader));
+      return "ok";
+    } catch (error) {
+      if (error instanceof AuthenticationError) return "refused";
+      throw error;
     }
   }
 }
@@ -261,10 +275,7 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
 
   let auth: CheckedAuthentication;
   try {
-    auth = new CheckedAuthentication(
-      { ...config.auth, ...options.authSettings },
-      options.credentialsFactory,
-    );
+    auth = new CheckedAuthentication({ ...config.auth, ...options.authSettings }, options.credentialsFactory);
   } catch (error) {
     throw new Error(`the Teams settings are not usable: ${(error as Error).message}`);
   }
@@ -459,7 +470,8 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
     switch (submitted.ice) {
       case "clarify": {
         const overrides = { [submitted.fact]: submitted.value } as Partial<Facts>;
-        if (submitted.fact === "role" && submitted.value !== "unknown") await roles.setRole(user, submitted.value as Role);
+        if (submitted.fact === "role" && submitted.value !== "unknown")
+          await roles.setRole(user, submitted.value as Role);
         const { answer, state } = reanswer(submitted.state, overrides);
         await showAnswer(context, answer, state, "replace");
         return;
@@ -609,7 +621,10 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
       if (a.value !== undefined && a.value !== null) {
         const submitted = parseSubmit(a.value);
         if (!submitted) {
-          await send(context, textCard("This card is from an older version of the bot. Ask your question again, please."));
+          await send(
+            context,
+            textCard("This card is from an older version of the bot. Ask your question again, please."),
+          );
           return;
         }
         try {
@@ -660,6 +675,12 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
         reply(res, 400, problem);
         return;
       }
+      const header = req.headers.authorization ?? "";
+      if ((await auth.check(body as unknown as Activity, header)) === "refused") {
+        logger.warn(`refused a request that failed authentication (401)${header ? "" : ": no token"}`);
+        reply(res, 401, "Unauthorized");
+        return;
+      }
       let status = 200;
       let payload: unknown;
       const shim = {
@@ -674,7 +695,6 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
           payload = b;
         },
         end() {
-          if (status === 401) logger.warn("refused a request that failed authentication (401)");
           if (payload === undefined || payload === null) reply(res, status);
           else if (typeof payload === "string") reply(res, status, status >= 400 ? payload : { message: payload });
           else reply(res, status, payload);
@@ -727,7 +747,11 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
  * Route one path of an existing HTTP server (Slack's, in the composition root) to another
  * listener, leaving every other request to the server's own listeners.
  */
-export function routePath(server: Server, path: string, listener: (req: IncomingMessage, res: ServerResponse) => void): void {
+export function routePath(
+  server: Server,
+  path: string,
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+): void {
   const others = server.listeners("request") as ((req: IncomingMessage, res: ServerResponse) => void)[];
   server.removeAllListeners("request");
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {

@@ -27,6 +27,9 @@ export const CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
 /** Microsoft recommends bot messages under 80 KB (about 100 KB is refused with 413). */
 export const MAX_CARD_BYTES = 80 * 1024;
 
+/** Adaptive Cards hosts show at most 5 actions in a row (the renderer's default host config). */
+export const MAX_ACTIONS = 5;
+
 export type CardElement = Record<string, unknown>;
 export interface AdaptiveCard {
   type: "AdaptiveCard";
@@ -62,7 +65,13 @@ function card(body: CardElement[], actions: CardElement[] = []): AdaptiveCard {
   };
 }
 
-type RunStyle = { weight?: "Bolder"; italic?: boolean; size?: "Small" | "Medium" | "Large"; isSubtle?: boolean; color?: string };
+type RunStyle = {
+  weight?: "Bolder";
+  italic?: boolean;
+  size?: "Small" | "Medium" | "Large";
+  isSubtle?: boolean;
+  color?: string;
+};
 
 function run(text: string, style: RunStyle = {}): CardElement {
   return { type: "TextRun", text, ...style };
@@ -92,6 +101,15 @@ function showCard(title: string, body: CardElement[], actions: CardElement[]): C
     title,
     card: { type: "AdaptiveCard", body, actions },
   };
+}
+
+/** Buttons in rows of at most MAX_ACTIONS. */
+function actionSets(actions: CardElement[]): CardElement[] {
+  const sets: CardElement[] = [];
+  for (let i = 0; i < actions.length; i += MAX_ACTIONS) {
+    sets.push({ type: "ActionSet", actions: actions.slice(i, i + MAX_ACTIONS) });
+  }
+  return sets;
 }
 
 function choiceSet(
@@ -174,9 +192,7 @@ function answerBody(v: AnswerCardView, quoteMax: number): { body: CardElement[];
   const body: CardElement[] = [];
 
   // 1. The decision, first, in one line.
-  body.push(
-    para([run(answer.headline, { weight: "Bolder", size: "Medium" })], { id: "headline" }),
-  );
+  body.push(para([run(answer.headline, { weight: "Bolder", size: "Medium" })], { id: "headline" }));
   for (const note of answer.notes) body.push(small(note));
 
   // 2. What to do, numbered, each step with its citation marks.
@@ -193,12 +209,11 @@ function answerBody(v: AnswerCardView, quoteMax: number): { body: CardElement[];
   // 3. Clarifying questions: one tap answers again with the new fact, in place.
   for (const q of answer.clarify.slice(0, 4)) {
     body.push(heading(q.question));
-    body.push({
-      type: "ActionSet",
-      actions: q.options
-        .slice(0, 6)
-        .map((label, i) => submit(label, { ice: "clarify", fact: q.fact, value: q.values[i]!, s: wire })),
-    });
+    body.push(
+      ...actionSets(
+        q.options.map((label, i) => submit(label, { ice: "clarify", fact: q.fact, value: q.values[i]!, s: wire })),
+      ),
+    );
   }
 
   // 4. The asker's role, asked once when it matters, then remembered.
@@ -217,9 +232,12 @@ function answerBody(v: AnswerCardView, quoteMax: number): { body: CardElement[];
       body.push(para([run(`“${quote}”`, { italic: true })], { spacing: "None" }));
       if (c.summary) {
         body.push(
-          para([run(`${c.summary.label}: `, { weight: "Bolder", size: "Small" }), run(c.summary.text, { size: "Small" })], {
-            spacing: "None",
-          }),
+          para(
+            [run(`${c.summary.label}: `, { weight: "Bolder", size: "Small" }), run(c.summary.text, { size: "Small" })],
+            {
+              spacing: "None",
+            },
+          ),
         );
       }
     });
@@ -240,10 +258,16 @@ function answerBody(v: AnswerCardView, quoteMax: number): { body: CardElement[];
   const e = v.escalated;
   if (e && "ref" in e) {
     body.push(
-      para([run(`Escalated to legal: case ${e.ref} (${e.queue}). `, { weight: "Bolder" }), run(`If it is urgent, call ${e.phone}.`)], {
-        id: "escalated",
-        separator: true,
-      }),
+      para(
+        [
+          run(`Escalated to legal: case ${e.ref} (${e.queue}). `, { weight: "Bolder" }),
+          run(`If it is urgent, call ${e.phone}.`),
+        ],
+        {
+          id: "escalated",
+          separator: true,
+        },
+      ),
     );
   } else if (e) {
     body.push(
@@ -258,7 +282,11 @@ function answerBody(v: AnswerCardView, quoteMax: number): { body: CardElement[];
   }
 
   // 8. As of when, which rule, and (in a channel) the privacy reminder.
-  body.push(small(`As of ${answer.asOf} · ${answer.decision} (rule ${answer.row}) · the City's written protocol, not legal advice.`));
+  body.push(
+    small(
+      `As of ${answer.asOf} · ${answer.decision} (rule ${answer.row}) · the City's written protocol, not legal advice.`,
+    ),
+  );
   const role = v.profileRole && v.profileRole !== "unknown" ? v.profileRole : answer.facts.role;
   if (role !== "unknown") body.push(small(`You: ${ROLE_LABELS[role]} (type "role" to change it).`));
   if (v.publicThread) {
@@ -271,7 +299,9 @@ function answerBody(v: AnswerCardView, quoteMax: number): { body: CardElement[];
 
   const actions: CardElement[] = [];
   if (!e || !("ref" in e)) {
-    actions.push(submit("Escalate to legal", { ice: "escalate", s: wire }, answer.escalate.urgent ? "destructive" : "positive"));
+    actions.push(
+      submit("Escalate to legal", { ice: "escalate", s: wire }, answer.escalate.urgent ? "destructive" : "positive"),
+    );
   }
   actions.push(
     showCard(
@@ -316,16 +346,17 @@ export function helpCard(intro?: string): CardMessage {
     ),
     heading("How to ask"),
     para("• Write what is happening, e.g. “ICE agents are at the front desk of my school without a warrant”."),
-    para("• role: tell me your role once (school staff, NYPD, hospital...) so answers name the right people.", { spacing: "None" }),
+    para("• role: tell me your role once (school staff, NYPD, hospital...) so answers name the right people.", {
+      spacing: "None",
+    }),
     para("• sources: the policy sources I quote, with their dates.", { spacing: "None" }),
     para("• cases: your escalations to legal (and, for legal staff, the open cases).", { spacing: "None" }),
     para("• In a channel, @mention me: I answer in the thread.", { spacing: "None" }),
     heading("Try an example"),
-    {
-      type: "ActionSet",
-      actions: EXAMPLES.slice(0, 6).map((q, i) => submit(truncate(q, 60), { ice: "example", i })),
-    },
-    small("In an emergency, call 911. I give the City's written protocol, not legal advice; when in doubt, escalate to counsel."),
+    ...actionSets(EXAMPLES.map((q, i) => submit(truncate(q, 60), { ice: "example", i }))),
+    small(
+      "In an emergency, call 911. I give the City's written protocol, not legal advice; when in doubt, escalate to counsel.",
+    ),
   );
   return { text: "How to use ICE Protocol", card: card(body) };
 }
@@ -339,12 +370,17 @@ export function sourcesCard(pack: PolicyPack): CardMessage {
     body.push(para([run(`${s.title}, ${s.date}`, { weight: "Bolder" }), run(`: ${s.publisher}; ${from}.`)]));
   }
   const first = pack.sources.map((s) => s.inForceFrom).sort()[0];
-  body.push(small(`${pack.citations.length} excerpts, each checked word for word against these texts. Before ${first} none of them was in force.`));
+  body.push(
+    small(
+      `${pack.citations.length} excerpts, each checked word for word against these texts. Before ${first} none of them was in force.`,
+    ),
+  );
   return { text: "The policy sources I quote", card: card(body) };
 }
 
 export function roleCard(current: Role | undefined, intro?: string): CardMessage {
-  const now = current && current !== "unknown" ? `Your role now: ${ROLE_LABELS[current]}.` : "I don't know your role yet.";
+  const now =
+    current && current !== "unknown" ? `Your role now: ${ROLE_LABELS[current]}.` : "I don't know your role yet.";
   const body: CardElement[] = [];
   if (intro) body.push(small(intro));
   body.push(
@@ -390,7 +426,17 @@ function caseOp(op: "claim" | "message" | "resolve" | "reopen" | "cancel", c: { 
 function messageForm(c: CaseView, title: string, label: string): CardElement {
   return showCard(
     title,
-    [{ type: "Input.Text", id: "text", label, isMultiline: true, maxLength: 2900, isRequired: true, errorMessage: "Write a message" }],
+    [
+      {
+        type: "Input.Text",
+        id: "text",
+        label,
+        isMultiline: true,
+        maxLength: 2900,
+        isRequired: true,
+        errorMessage: "Write a message",
+      },
+    ],
     [submit("Send", caseOp("message", c))],
   );
 }
@@ -399,9 +445,18 @@ function messageForm(c: CaseView, title: string, label: string): CardElement {
 export function caseCard(c: CaseView, nameOf: NameOf = platformName, quoteMax = 600): CardMessage {
   const body: CardElement[] = [];
   body.push(
-    para([run(`${c.urgent ? "URGENT · " : ""}Case ${c.ref} · ${c.queue}`, { weight: "Bolder", size: "Medium", ...(c.urgent ? { color: "Attention" } : {}) })], {
-      id: "case-title",
-    }),
+    para(
+      [
+        run(`${c.urgent ? "URGENT · " : ""}Case ${c.ref} · ${c.queue}`, {
+          weight: "Bolder",
+          size: "Medium",
+          ...(c.urgent ? { color: "Attention" } : {}),
+        }),
+      ],
+      {
+        id: "case-title",
+      },
+    ),
   );
   let status = STATUS_LABELS[c.status];
   if (c.status === "claimed" && c.owner) status = `Claimed by ${nameOf(c.owner)}`;
@@ -413,7 +468,9 @@ export function caseCard(c: CaseView, nameOf: NameOf = platformName, quoteMax = 
   body.push(
     para([
       run("Employee: ", { weight: "Bolder" }),
-      run(`${nameOf(c.asker)} (${c.asker.role === "unknown" ? "role not set" : ROLE_LABELS[c.asker.role as Role] ?? c.asker.role}), on ${c.asker.platform}`),
+      run(
+        `${nameOf(c.asker)} (${c.asker.role === "unknown" ? "role not set" : (ROLE_LABELS[c.asker.role as Role] ?? c.asker.role)}), on ${c.asker.platform}`,
+      ),
     ]),
   );
   body.push(para([run("The bot answered: ", { weight: "Bolder" }), run(c.headline)]));
@@ -433,7 +490,11 @@ export function caseCard(c: CaseView, nameOf: NameOf = platformName, quoteMax = 
   if (c.citations.length > 0) {
     body.push(heading("Sources"));
     c.citations.forEach((q, i) => {
-      body.push(para([run(`[${i + 1}] ${q.title ?? q.source}${q.date ? `, ${q.date}` : ""}`, { weight: "Bolder", size: "Small" })]));
+      body.push(
+        para([
+          run(`[${i + 1}] ${q.title ?? q.source}${q.date ? `, ${q.date}` : ""}`, { weight: "Bolder", size: "Small" }),
+        ]),
+      );
       body.push(para([run(`“${truncate(q.quote, quoteMax)}”`, { italic: true, size: "Small" })], { spacing: "None" }));
     });
   }
@@ -451,9 +512,15 @@ export function caseCard(c: CaseView, nameOf: NameOf = platformName, quoteMax = 
             "Outcome",
             OUTCOMES.map((o) => ({ title: OUTCOME_LABELS[o], value: o })),
             "advised",
-            { isRequired: true },
+            { isRequired: true, errorMessage: "Choose an outcome" },
           ),
-          { type: "Input.Text", id: "note", label: "Note for the employee (optional)", isMultiline: true, maxLength: 2900 },
+          {
+            type: "Input.Text",
+            id: "note",
+            label: "Note for the employee (optional)",
+            isMultiline: true,
+            maxLength: 2900,
+          },
         ],
         [submit("Resolve case", caseOp("resolve", c), "positive")],
       ),
@@ -470,15 +537,22 @@ export function caseCard(c: CaseView, nameOf: NameOf = platformName, quoteMax = 
 export function casesCard(list: CaseList): CardMessage {
   const body: CardElement[] = [];
   const line = (c: CaseView) =>
-    para([run(`${c.ref} · ${c.status}${c.urgent ? " · urgent" : ""} · ${c.queue}: `, { weight: "Bolder" }), run(truncate(c.headline, 200))], {
-      spacing: "Small",
-    });
+    para(
+      [
+        run(`${c.ref} · ${c.status}${c.urgent ? " · urgent" : ""} · ${c.queue}: `, { weight: "Bolder" }),
+        run(truncate(c.headline, 200)),
+      ],
+      {
+        spacing: "Small",
+      },
+    );
   if (list.queues.length > 0) {
     body.push(heading(`Open cases in ${list.queues.join(", ")}`, { size: "Medium" }));
     if (list.legal.length === 0) body.push(para("None right now."));
     for (const c of list.legal) {
       body.push(line(c));
-      if (c.status === "open") body.push({ type: "ActionSet", actions: [submit(`Claim ${c.ref}`, caseOp("claim", c), "positive")] });
+      if (c.status === "open")
+        body.push({ type: "ActionSet", actions: [submit(`Claim ${c.ref}`, caseOp("claim", c), "positive")] });
     }
   }
   body.push(heading("Your escalations", { size: "Medium" }));
@@ -538,9 +612,10 @@ export function relayToAskerCard(p: OutboxPayloads["relay.to-asker"], nameOf: Na
   const text = `Message from ${nameOf(p.from)} (legal) about your case ${p.ref}:`;
   return {
     text: `${text} ${p.text}`,
-    card: card([para([run(text, { weight: "Bolder" })], { id: "relay" }), para(p.text)], [
-      messageForm({ id: p.caseId } as CaseView, "Reply", "Your reply (goes to legal)"),
-    ]),
+    card: card(
+      [para([run(text, { weight: "Bolder" })], { id: "relay" }), para(p.text)],
+      [messageForm({ id: p.caseId } as CaseView, "Reply", "Your reply (goes to legal)")],
+    ),
   };
 }
 
@@ -549,7 +624,9 @@ export function relayToLegalText(p: OutboxPayloads["relay.to-legal"]): string {
 }
 
 export function reminderText(
-  m: { kind: "reminder.unclaimed"; payload: OutboxPayloads["reminder.unclaimed"] } | { kind: "reminder.idle"; payload: OutboxPayloads["reminder.idle"] },
+  m:
+    | { kind: "reminder.unclaimed"; payload: OutboxPayloads["reminder.unclaimed"] }
+    | { kind: "reminder.idle"; payload: OutboxPayloads["reminder.idle"] },
 ): string {
   if (m.kind === "reminder.unclaimed") {
     const p = m.payload;

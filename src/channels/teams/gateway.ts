@@ -95,7 +95,10 @@ function retryAfterMs(error: unknown): number | undefined {
 export function deliveryErrorOf(error: unknown): DeliveryError {
   if (error instanceof DeliveryError) return error;
   const status = statusOf(error);
-  const message = `teams: ${status ? `HTTP ${status}: ` : ""}${(error as Error)?.message ?? String(error)}`.slice(0, 500);
+  const message = `teams: ${status ? `HTTP ${status}: ` : ""}${(error as Error)?.message ?? String(error)}`.slice(
+    0,
+    500,
+  );
   if (status === 429) {
     const after = retryAfterMs(error);
     return new DeliveryError(message, { retryable: true, ...(after ? { retryAfterMs: after } : {}), cause: error });
@@ -135,7 +138,10 @@ export class TeamsGateway implements ChannelGateway {
         return { platformMessageId: thread };
       }
       case "case.card.update": {
-        if (!m.thread) throw new DeliveryError("teams: the case card was never posted, so it cannot be updated", { retryable: false });
+        if (!m.thread)
+          throw new DeliveryError("teams: the case card was never posted, so it cannot be updated", {
+            retryable: false,
+          });
         await this.#loadNames([m.payload.case.asker, m.payload.case.owner]);
         await this.#update(m.thread, cardActivity(caseCard(m.payload.case, nameOf)));
         return;
@@ -178,7 +184,8 @@ export class TeamsGateway implements ChannelGateway {
   }
 
   async #toUser(m: OutboxMessage, activity: Partial<Activity>): Promise<void> {
-    if (m.target.type !== "user") throw new DeliveryError("teams: expected a person as the target", { retryable: false });
+    if (m.target.type !== "user")
+      throw new DeliveryError("teams: expected a person as the target", { retryable: false });
     await this.sendToUser(m.target.userId, activity);
   }
 
@@ -260,7 +267,12 @@ export class TeamsGateway implements ChannelGateway {
     return {
       channelId: CHANNEL_ID,
       serviceUrl: this.#o.serviceUrl(),
-      conversation: { id: conversationId, isGroup: true, conversationType: "channel", ...(tenantId ? { tenantId } : {}) } as ConversationReference["conversation"],
+      conversation: {
+        id: conversationId,
+        isGroup: true,
+        conversationType: "channel",
+        ...(tenantId ? { tenantId } : {}),
+      } as ConversationReference["conversation"],
       bot: { id: this.#botId(), name: "" },
     };
   }
