@@ -125,11 +125,3 @@ export function parseCommand(text: string): Command {
   }
   return { kind: "ask", question: trimmed };
 }
-
-/** The commands the app manifest lists (Teams shows them as suggestions). */
-export const MANIFEST_COMMANDS = [
-  { title: "help", description: "How to ask, with example questions" },
-  { title: "role", description: "Set your role once (school staff, NYPD, hospital...)" },
-  { title: "sources", description: "The policy sources I quote, with their dates" },
-  { title: "cases", description: "Your escalations, and open cases if you are legal staff" },
-] as const;
