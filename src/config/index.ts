@@ -61,6 +61,18 @@ export interface Config {
   teams?: TeamsConfig;
   /** Today's date in New York; ICE_PROTOCOL_TODAY pins it (tests, reproducible runs). */
   today: () => string;
+  /** ESCALATION_CONFIG: the escalation settings file; unset runs a chat platform without escalation. */
+  escalationConfigPath?: string;
+  /** Where a chat platform keeps profiles and cases (set with Slack or Teams). */
+  database?: DatabaseConfig;
+}
+
+/** The case and profile database: a PostgreSQL server, else the embedded PGlite in a folder. */
+export interface DatabaseConfig {
+  /** DATABASE_URL: a PostgreSQL server (several bot instances may share it). */
+  url?: string;
+  /** PGLITE_DATA_DIR: the embedded database's folder when no URL is set (default ./data/pglite). */
+  dataDir?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -201,10 +213,26 @@ function readTeams(env: Env): TeamsConfig | undefined {
   };
 }
 
+function readDatabase(env: Env): DatabaseConfig {
+  const url = nonEmpty(env, "DATABASE_URL");
+  const dataDir = nonEmpty(env, "PGLITE_DATA_DIR");
+  if (url && !/^postgres(?:ql)?:\/\//.test(url)) {
+    throw new ConfigError("DATABASE_URL must be a PostgreSQL URL such as postgresql://user@host:5432/ice, or unset for the embedded database");
+  }
+  return { ...(url ? { url } : {}), ...(dataDir ? { dataDir } : {}) };
+}
+
 export function readConfig(env: Env): Config {
   const slack = readSlack(env);
   const teams = readTeams(env);
   // Without Slack or Teams, `npm start` is the terminal chat, which reads its own settings as before.
   if (!slack && !teams) return { today: () => todayInNewYork() };
-  return { ...(slack ? { slack } : {}), ...(teams ? { teams } : {}), today: readToday(env) };
+  const escalationConfigPath = nonEmpty(env, "ESCALATION_CONFIG");
+  return {
+    ...(slack ? { slack } : {}),
+    ...(teams ? { teams } : {}),
+    today: readToday(env),
+    ...(escalationConfigPath ? { escalationConfigPath } : {}),
+    database: readDatabase(env),
+  };
 }

@@ -197,7 +197,8 @@ function readPlace(m: Matcher, explicitEntry: boolean, agentsInvolved: boolean, 
 }
 
 /** "the ICE paper is the same as a warrant from a judge": a comparison, not a judge's warrant. */
-const COMPARED = /(?:like|same as|as good as|equivalent to|counts as|the same as|instead of|just like|same like)(?: a| an| the)? ?$/;
+const COMPARED =
+  /(?:like|same as|as good as|equivalent to|counts as|the same as|instead of|just like|same like|basically|same thing as|as if it were)(?: a| an| the)? ?$/;
 
 function readDocument(m: Matcher, agentsInvolved: boolean): { document: Facts["document"]; arrestWarrant: boolean } {
   const judicial = m
@@ -322,7 +323,9 @@ function readSituation(question: string, m: Matcher, options: ReadOptions): Read
   const strongDetainer = detainerWords.some((s) => /detainer|i247|hold/.test(s.text));
   const detainer = (detainerWords.length > 0 && (custody || strongDetainer)) || (custody && (m.has("hold") || m.has("release")));
   // "Can I block the door so ICE can't get in?": the question is still about their entry.
-  const explicitEntry = m.present("entry") || (m.has("resist") && m.has("entry"));
+  // "They'll arrest me if I don't open the door": a threat turns on entry all the same.
+  const explicitEntry =
+    m.present("entry") || ((m.has("resist") || m.affirmed("force").length > 0) && m.has("entry"));
   const taskForce = m.has("taskForce");
   const criminalFocus = m.has("criminalFocus");
   const agreement = m.has("agreement");

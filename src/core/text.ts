@@ -385,6 +385,8 @@ const NOT_THE_ASKER =
 export function voiceOf(text: string, span: Span, lex: CompiledLexicon): Voice {
   const before = clauseBefore(text, span.start);
   if (lex.selfCue.test(before)) return "self";
+  // The noun phrase says it of itself: "my partner and I", "we are PD".
+  if (/^(?:my partner|we |i )/.test(span.text)) return "self";
   // Messages and sentences often open with who is asking: "Sgt at the 7-5.", "ER nurse, night
   // shift", "long day. CO at AMKC", "DOT signal crew, ICE wants ...".
   const sentence = sentenceBefore(text, span.start);

@@ -2,7 +2,7 @@
  * Escalation to legal staff, channel-neutral. What a chat adapter uses:
  *
  * - EscalationService: escalate / claim / message / resolve / reopen / cancel, getCase,
- *   timeline, listCases, caseForCardMessage, isLegal, phoneFor.
+ *   timeline, listCases, caseForCardMessage, caseForAskerMessage, isLegal, phoneFor.
  * - ChannelGateway: implement `send(message)` for your platform; the OutboxWorker calls it.
  * - startEscalationLoops: run the outbox and reminders in the background.
  * - Errors: EscalationError (show its message), DatabaseUnavailable (answer from the core

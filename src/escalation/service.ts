@@ -457,6 +457,21 @@ export class EscalationService {
     return row?.case ?? null;
   }
 
+  /**
+   * Which case a message the bot delivered to its asker belongs to (the "case opened" notice,
+   * a lawyer's relayed message...): the asker's reply threaded under it goes to that case.
+   * For the adapters' routing only; it returns no case content.
+   */
+  async caseForAskerMessage(channel: string, platformMessageId: string): Promise<{ id: string; ref: string } | null> {
+    const row = await query(() =>
+      this.prisma.outbox.findFirst({
+        where: { channel, kind: { in: ["asker.notice", "relay.to-asker"] }, platformMessageId },
+        select: { case: { select: { id: true, ref: true } } },
+      }),
+    );
+    return row?.case ?? null;
+  }
+
   /** Is the user legal staff of this queue? (For adapters deciding which buttons to show.) */
   async isLegal(user: UserRef, queue: Queue): Promise<boolean> {
     try {

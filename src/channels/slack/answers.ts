@@ -4,6 +4,7 @@
  * its button carried. Synchronous work on the core plus one profile lookup, so a slash
  * command can be answered inside its acknowledgement.
  */
+import type { Answer } from "../../core/decide.js";
 import type { Engine } from "../../core/engine.js";
 import type { FactName, Facts, Role } from "../../policy/vocabulary.js";
 import {
@@ -141,10 +142,15 @@ export class SlackAnswers {
     });
   }
 
-  /** The placeholder escalation modal: who to call for the role in the state. */
-  escalation(state: SlackState): types.ModalView {
+  /** The answer a button's state stands for (what an escalation sends to legal staff). */
+  answerFor(state: SlackState): Answer {
     const today = this.#today();
-    const answer = this.#engine.reanswer(state, { today, ...(state.date ? { date: state.date } : {}) });
+    return this.#engine.reanswer(state, { today, ...(state.date ? { date: state.date } : {}) });
+  }
+
+  /** The escalation modal without a case system: who to call for the role in the state. */
+  escalation(state: SlackState): types.ModalView {
+    const answer = this.answerFor(state);
     return escalateModal({ queue: answer.escalate.queue, contacts: answer.contacts, urgent: answer.escalate.urgent });
   }
 }

@@ -30,6 +30,7 @@ import { ACTIONS, errorMessage, homeView, roleSavedMessage, stateInBlockId, type
 import { RecentIds } from "./dedupe.js";
 import { MemoryProfileStore, type ProfileKey, type ProfileStore } from "./profile-store.js";
 import { decodeState, withFact } from "./state.js";
+import { isCasesCommand, registerEscalation, type SlackEscalationOptions } from "./escalation.js";
 
 /** The command the manifest declares; `/ice-protocol-dev` and the like also work for test installs. */
 export const COMMAND = /^\/ice-protocol(?:-[a-z0-9-]+)?$/;
@@ -39,6 +40,8 @@ export interface SlackAppOptions {
   engine: Engine;
   today: () => string;
   profiles?: ProfileStore;
+  /** Cases with legal staff (escalation.ts); without it the escalate button shows who to call. */
+  escalation?: SlackEscalationOptions;
   logger?: Logger;
   logLevel?: LogLevel;
 }
@@ -151,11 +154,16 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     await next();
   });
 
+  const cases = registerEscalation(app, { answers, ...(options.escalation ? { escalation: options.escalation } : {}) });
+
   // ---- /ice-protocol: the answer is the acknowledgement itself.
   app.command(COMMAND, async ({ command, ack, logger }) => {
     let message: SlackMessage;
     try {
-      message = await answers.respondTo(plainText(command.text ?? ""), keyOf(command.team_id, command.user_id));
+      const text = plainText(command.text ?? "");
+      message = isCasesCommand(text)
+        ? await cases.cases(command.user_id)
+        : await answers.respondTo(text, keyOf(command.team_id, command.user_id));
     } catch (error) {
       logger.error(`slash command failed: ${(error as Error).message}`);
       message = errorMessage(SLACK_ERROR);
@@ -173,6 +181,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       text?: string;
       channel: string;
       team?: string;
+      thread_ts?: string;
     };
     // Only messages people typed in a DM with the bot: no edits, deletions or bots. A photo
     // of a warrant sent with a question (file_share) is answered from its text.
@@ -181,13 +190,23 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       return;
     if (m.user === context.botUserId) return;
     let message: SlackMessage;
+    let thread: string | undefined;
     try {
-      message = await answers.respondTo(plainText(m.text, identity.botUserId), keyOf(m.team ?? context.teamId, m.user));
+      const text = plainText(m.text, identity.botUserId);
+      // While the asker has a case open, what they write goes to its legal staff.
+      const relayed = await cases.relayDirectMessage({
+        channel: m.channel,
+        user: m.user,
+        text,
+        ...(m.thread_ts ? { threadTs: m.thread_ts } : {}),
+      });
+      if (relayed) thread = m.thread_ts;
+      message = relayed ?? (await answers.respondTo(text, keyOf(m.team ?? context.teamId, m.user)));
     } catch (error) {
       logger.error(`direct message failed: ${(error as Error).message}`);
       message = errorMessage(SLACK_ERROR);
     }
-    await client.chat.postMessage({ channel: m.channel, ...message });
+    await client.chat.postMessage({ channel: m.channel, ...(thread ? { thread_ts: thread } : {}), ...message });
   });
 
   // ---- @mentions in channels: answered in a thread, with a reminder that a DM is private.
@@ -218,7 +237,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   app.event("app_home_opened", async ({ event, client, context }) => {
     if (event.tab !== "home") return;
     const role = await answers.roleOf(keyOf(context.teamId, event.user));
-    await client.views.publish({ user_id: event.user, view: homeView(role, engine.pack) });
+    await client.views.publish({ user_id: event.user, view: homeView(role, engine.pack, !!options.escalation) });
   });
 
   // ---- Clicks that answer again in place.
@@ -317,17 +336,8 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     if (!role || !ROLES.includes(role)) return;
     const who = whoClicked(body);
     await answers.setRole(who, role);
-    await client.views.publish({ user_id: body.user.id, view: homeView(await answers.roleOf(who), engine.pack) });
-  });
-
-  // ---- Escalate: a placeholder modal until the escalation issue lands. trigger_id lasts 3 s,
-  // so the modal opens right after the ack, with nothing slow in between.
-  app.action<BlockAction>(ACTIONS.escalate, async ({ ack, action, body, client }) => {
-    await ack();
-    const value = clickedValue(action);
-    const state = value ? decodeState(value) : undefined;
-    if (!state) return;
-    await client.views.open({ trigger_id: body.trigger_id, view: answers.escalation(state) });
+    await client.views.publish({ user_id: body.user.id, view: homeView(await answers.roleOf(who), engine.pack, !!options.escalation),
+    });
   });
 
   app.error(async (error) => {

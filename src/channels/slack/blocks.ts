@@ -88,11 +88,11 @@ export function truncate(text: string, max: number): string {
   return `${head.trimEnd()}…`;
 }
 
-function plain(text: string, max: number): types.PlainTextElement {
+export function plain(text: string, max: number): types.PlainTextElement {
   return { type: "plain_text", text: truncate(text, max) };
 }
 
-function mrkdwn(text: string, max = LIMITS.sectionText): types.MrkdwnElement {
+export function mrkdwn(text: string, max: number = LIMITS.sectionText): types.MrkdwnElement {
   return { type: "mrkdwn", text: truncate(text, max) };
 }
 
@@ -100,7 +100,7 @@ function mrkdwn(text: string, max = LIMITS.sectionText): types.MrkdwnElement {
  * Lines packed into as few sections as the 3000-character limit allows; a single line over
  * the limit is truncated on its own.
  */
-function sections(lines: string[], blockId: string): SectionBlock[] {
+export function sections(lines: string[], blockId: string): SectionBlock[] {
   const out: SectionBlock[] = [];
   let current = "";
   const flush = () => {
@@ -116,12 +116,12 @@ function sections(lines: string[], blockId: string): SectionBlock[] {
   return out;
 }
 
-function option(text: string, value: string): PlainTextOption {
+export function option(text: string, value: string): PlainTextOption {
   if (value.length > LIMITS.optionValue) throw new Error(`option value over ${LIMITS.optionValue} characters`);
   return { text: plain(text, LIMITS.optionText), value };
 }
 
-function button(text: string, actionId: string, value: string, style?: "primary" | "danger"): Button {
+export function button(text: string, actionId: string, value: string, style?: "primary" | "danger"): Button {
   if (value.length > LIMITS.buttonValue) throw new Error(`button value over ${LIMITS.buttonValue} characters`);
   return {
     type: "button",
@@ -434,7 +434,7 @@ export function errorMessage(text: string): SlackMessage {
 }
 
 // ---------------------------------------------------------------------------------------
-// Views: the escalation placeholder and App Home
+// Views: escalation without a case system, and App Home
 
 export interface EscalationView {
   queue: string;
@@ -442,13 +442,16 @@ export interface EscalationView {
   urgent: boolean;
 }
 
-/** The "Escalate to legal" modal, until the escalation issue makes it real: it sends nothing. */
+/**
+ * The "Escalate to legal" modal when escalation is not configured on this bot (no
+ * ESCALATION_CONFIG): it sends nothing, says so, and shows who to call.
+ */
 export function escalateModal(view: EscalationView): types.ModalView {
   const call =
     view.contacts.length > 0 ? view.contacts.map((c) => `• ${escapeMrkdwn(c)}`).join("\n") : "• Your agency counsel";
   return {
     type: "modal",
-    callback_id: "escalate-placeholder",
+    callback_id: "escalation-off",
     title: plain("Escalate to legal", LIMITS.viewTitle),
     close: plain("Close", LIMITS.viewTitle),
     blocks: [
@@ -456,7 +459,7 @@ export function escalateModal(view: EscalationView): types.ModalView {
         type: "section",
         block_id: "not-sent",
         text: mrkdwn(
-          ":construction: *Nothing has been sent.* Escalating to legal from Slack is not connected yet, so no one has been told. Call them yourself now:",
+          ":telephone_receiver: *Nothing has been sent.* Escalation to legal staff is not configured on this bot, so no one has been told. Call counsel yourself now:",
         ),
       },
       {
@@ -469,7 +472,7 @@ export function escalateModal(view: EscalationView): types.ModalView {
         block_id: "queue",
         elements: [
           mrkdwn(
-            `Legal queue for your role: \`${escapeMrkdwn(view.queue)}\`. When escalation is connected, this button will open a case there.`,
+            `Legal queue for your role: \`${escapeMrkdwn(view.queue)}\`. To open cases from Slack, an administrator sets ESCALATION_CONFIG (see the README).`,
           ),
         ],
       },
@@ -477,7 +480,7 @@ export function escalateModal(view: EscalationView): types.ModalView {
   };
 }
 
-export function homeView(role: Role | undefined, pack: PolicyPack): types.HomeView {
+export function homeView(role: Role | undefined, pack: PolicyPack, escalationOn = false): types.HomeView {
   const options = roleOptions((r) => r);
   const initial = role && role !== "unknown" ? options.find((o) => o.value === role) : undefined;
   return {
@@ -507,8 +510,14 @@ export function homeView(role: Role | undefined, pack: PolicyPack): types.HomeVi
           [
             "*What I don't do*",
             "• Give legal advice: I give the written protocol; counsel decides anything it does not cover.",
-            "• Contact ICE, the police or anyone else for you. The escalation button does not send anything yet.",
-            "• Keep your questions. I remember only your role.",
+            `• Contact ICE, the police or anyone else for you. ${
+              escalationOn
+                ? "*Escalate to legal* opens a case with your legal queue: a lawyer writes to you here."
+                : "The escalation button shows who to call; it sends nothing on this bot."
+            }`,
+            escalationOn
+              ? "• Keep your questions. I remember your role, and the cases you escalate (redacted)."
+              : "• Keep your questions. I remember only your role.",
           ].join("\n"),
         ),
       },

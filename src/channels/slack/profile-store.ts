@@ -1,8 +1,8 @@
 /**
  * What the bot remembers about an asker between questions: only their role, which picks
- * who an answer names and which legal queue an escalation goes to. The escalation issue adds
- * a database implementation of this interface; until then it lives in memory (lost on restart,
- * not shared between instances, which only means the role is asked again).
+ * who an answer names and which legal queue an escalation goes to. DatabaseProfileStore keeps
+ * it in the escalation database; MemoryProfileStore (no database: lost on restart, not shared
+ * between instances, which only means the role is asked again) is its fallback.
  */
 import type { Role } from "../../policy/vocabulary.js";
 
@@ -35,4 +35,73 @@ export class MemoryProfileStore implements ProfileStore {
     if (role === undefined || role === "unknown") this.#roles.delete(MemoryProfileStore.#id(key));
     else this.#roles.set(MemoryProfileStore.#id(key), role);
   }
+}
+
+/** The escalation database's profile store, as far as this adapter uses it. */
+export interface StoredProfiles {
+  get(platform: string, userId: string): Promise<{ role: Role } | null>;
+  set(profile: { platform: string; userId: string; role: Role }): Promise<unknown>;
+}
+
+export interface DatabaseProfileStoreOptions {
+  /** The database store, or undefined while the database is unavailable. */
+  store: () => StoredProfiles | undefined;
+  /** A lookup slower than this answers from memory (default 1500 ms): an answer must not wait. */
+  timeoutMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Roles kept in the escalation database (shared by instances, kept across restarts), keyed by
+ * platform and user id (a Slack user id is unique in its organisation). Every role is also
+ * kept in memory, which answers while the database is unavailable or slow: a question is
+ * still answered at once, only perhaps without the role.
+ */
+export class DatabaseProfileStore implements ProfileStore {
+  readonly #memory = new MemoryProfileStore();
+  readonly #store: () => StoredProfiles | undefined;
+  readonly #timeoutMs: number;
+  readonly #onError: (error: unknown) => void;
+
+  constructor(options: DatabaseProfileStoreOptions) {
+    this.#store = options.store;
+    this.#timeoutMs = options.timeoutMs ?? 1500;
+    this.#onError = options.onError ?? (() => undefined);
+  }
+
+  async getRole(key: ProfileKey): Promise<Role | undefined> {
+    const store = this.#store();
+    const remembered = await this.#memory.getRole(key);
+    if (!store) return remembered;
+    try {
+      const profile = await withTimeout(store.get(key.platform, key.user), this.#timeoutMs);
+      if (!profile) return remembered;
+      const role = profile.role === "unknown" ? undefined : profile.role;
+      await this.#memory.setRole(key, role);
+      return role;
+    } catch (error) {
+      this.#onError(error);
+      return remembered;
+    }
+  }
+
+  async setRole(key: ProfileKey, role: Role | undefined): Promise<void> {
+    await this.#memory.setRole(key, role);
+    const store = this.#store();
+    if (!store) return;
+    try {
+      await withTimeout(store.set({ platform: key.platform, userId: key.user, role: role ?? "unknown" }), this.#timeoutMs);
+    } catch (error) {
+      this.#onError(error);
+    }
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the profile database took more than ${ms} ms`)), ms);
+    timer.unref?.();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
