@@ -19,13 +19,15 @@ try {
 }
 
 if (config.slack) {
-  const [{ startSlackBot }, { createEngine }, { loadPack }, escalationConfig, { DEFAULT_DATA_DIR }] = await Promise.all([
-    import("./channels/slack/bot.js"),
-    import("./core/engine.js"),
-    import("./policy/load.js"),
-    import("./escalation/config.js"),
-    import("./db/database.js"),
-  ]);
+  const [{ startSlackBot }, { createEngine }, { loadPack }, escalationConfig, { DEFAULT_DATA_DIR }] = await Promise.all(
+    [
+      import("./channels/slack/bot.js"),
+      import("./core/engine.js"),
+      import("./policy/load.js"),
+      import("./escalation/config.js"),
+      import("./db/database.js"),
+    ],
+  );
   const slack = config.slack;
   // Escalation settings: validated now; one line naming the setting, and exit, if one is wrong.
   let escalation: import("./escalation/config.js").EscalationConfig | undefined;

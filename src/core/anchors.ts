@@ -71,7 +71,12 @@ function analyzeSequence(seq: string): Analysis {
     if (seq[i] === " ") i++;
     else if (seq[i] === "^" || seq[i] === "$") i++;
     else if (seq.startsWith("\\b", i)) i += 2;
-    else if (seq.startsWith("(?<!", i) || seq.startsWith("(?<=", i) || seq.startsWith("(?!", i) || seq.startsWith("(?=", i)) {
+    else if (
+      seq.startsWith("(?<!", i) ||
+      seq.startsWith("(?<=", i) ||
+      seq.startsWith("(?!", i) ||
+      seq.startsWith("(?=", i)
+    ) {
       const close = closingParen(seq, i);
       if (close < 0) return ANY;
       i = close + 1;
@@ -139,7 +144,12 @@ export function mayStartWithSpace(source: string): boolean {
     for (;;) {
       if (alt[i] === "^") i++;
       else if (alt.startsWith("\\b", i)) i += 2;
-      else if (alt.startsWith("(?<!", i) || alt.startsWith("(?<=", i) || alt.startsWith("(?!", i) || alt.startsWith("(?=", i)) {
+      else if (
+        alt.startsWith("(?<!", i) ||
+        alt.startsWith("(?<=", i) ||
+        alt.startsWith("(?!", i) ||
+        alt.startsWith("(?=", i)
+      ) {
         const close = closingParen(alt, i);
         if (close < 0) return true;
         i = close + 1;

@@ -69,9 +69,27 @@ const HOLIDAY_NAMES = Object.keys(HOLIDAYS)
   .join("|");
 
 const SPOKEN: Record<string, number> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17,
-  eighteen: 18, nineteen: 19, twenty: 20, thirty: 30,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
 };
 
 function spokenNumber(words: string): number | undefined {
@@ -180,12 +198,14 @@ export function findDateInText(question: string, lex: CompiledLexicon): DateInTe
   // Years spoken out: "two thousand fifteen", "twenty sixteen", "twenty twenty five".
   for (const m of text.matchAll(/\b(?:two thousand(?: and)?|twenty) ((?:twenty|thirty)[\s-]\w+|\w+)\b/g)) {
     const n = spokenNumber(m[1]!);
-    if (n !== undefined && n >= 1 && n <= 39 && !(m[0].startsWith("twenty") && n < 10)) push(m.index, iso(2000 + n, 7, 1), true, m[0]);
+    if (n !== undefined && n >= 1 && n <= 39 && !(m[0].startsWith("twenty") && n < 10))
+      push(m.index, iso(2000 + n, 7, 1), true, m[0]);
   }
   // A bare year, unless it is part of something already read or a number like "PS 2017".
   for (const m of text.matchAll(/(?<![\d/-])\b((?:19|20)\d\d)\b(?![\d/-])/g)) {
     if (candidates.some((c) => m.index >= c.index && m.index < c.index + c.found.text.length + 1)) continue;
-    if (/(?:ps|is|ms|hs|room|no\.?|#|number|unit|apt|i-?|form)\s*$/.test(text.slice(Math.max(0, m.index - 7), m.index))) continue;
+    if (/(?:ps|is|ms|hs|room|no\.?|#|number|unit|apt|i-?|form)\s*$/.test(text.slice(Math.max(0, m.index - 7), m.index)))
+      continue;
     push(m.index, iso(+m[1]!, 7, 1), true, m[0]);
   }
   candidates.sort((a, b) => a.index - b.index);

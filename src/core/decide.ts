@@ -203,7 +203,12 @@ export function decide(reading: Reading, options: DecideOptions, compiled: Compi
     if (fact === "requester" && reading.facts.place === "school") continue;
     for (const q of pack.clarify) {
       if (q.fact === fact && q.askWhen.includes(reading.facts[fact])) {
-        clarify.push({ fact, question: q.question, options: q.options.map((o) => o.label), values: q.options.map((o) => o.value) });
+        clarify.push({
+          fact,
+          question: q.question,
+          options: q.options.map((o) => o.label),
+          values: q.options.map((o) => o.value),
+        });
       }
     }
   }
@@ -226,8 +231,15 @@ export function decide(reading: Reading, options: DecideOptions, compiled: Compi
     );
   }
   for (const src of pack.sources) {
-    if (src.approximateStart && citations.some((c) => c.source === src.id) && s.asOf.slice(0, 4) === src.inForceFrom.slice(0, 4) && options.asOfFrom !== "today") {
-      notes.push(`${src.title} gives only the year ${src.date}; I treat it as in force from ${src.inForceFrom}, which is approximate.`);
+    if (
+      src.approximateStart &&
+      citations.some((c) => c.source === src.id) &&
+      s.asOf.slice(0, 4) === src.inForceFrom.slice(0, 4) &&
+      options.asOfFrom !== "today"
+    ) {
+      notes.push(
+        `${src.title} gives only the year ${src.date}; I treat it as in force from ${src.inForceFrom}, which is approximate.`,
+      );
     }
   }
 

@@ -6,15 +6,7 @@
  */
 import type { Facts, Place, Request, Role, Signals } from "../policy/vocabulary.js";
 import type { TermName } from "../policy/lexicon-schema.js";
-import {
-  TermIndex,
-  isDoubted,
-  isNegated,
-  normalize,
-  voiceOf,
-  type CompiledLexicon,
-  type Span,
-} from "./text.js";
+import { TermIndex, isDoubted, isNegated, normalize, voiceOf, type CompiledLexicon, type Span } from "./text.js";
 import { findDateInText, type DateInText } from "./dates.js";
 
 export interface Reading {
@@ -106,7 +98,8 @@ class Matcher {
 }
 
 /** Weather, not the agency: "ice all over the sidewalk", unless ICE is written in capitals. */
-const WEATHER = /(?:^| )(?:salt\w*|slip\w*|snow\w*|shovel\w*|skat\w*|melt\w*|sleet|freez\w*|frozen|icy|slick|evs?|electric|combustion|hybrids?)(?: |$)/;
+const WEATHER =
+  /(?:^| )(?:salt\w*|slip\w*|snow\w*|shovel\w*|skat\w*|melt\w*|sleet|freez\w*|frozen|icy|slick|evs?|electric|combustion|hybrids?)(?: |$)/;
 
 const FEAR_OF =
   /(?:afraid of|scared of|fear of|fears|miedo (?:a |de )?|rumou?rs? (?:that |about )?|what to (?:do|say) if|what (?:she|he|they|i|we) (?:has|have|should|needs?) to (?:say|do) if|que (?:hacer|decir) si|in case|(?:rights|derechos) (?:are |son )?(?:if|si|when|cuando))\s*(?:the |la )?$/;
@@ -120,13 +113,15 @@ function imaginedImmigration(m: Matcher): boolean {
 
 function readRequester(m: Matcher, raw: string): Facts["requester"] {
   // "she's scared of ICE", "a rumor that ICE ...": no agents are in the story.
-  let immigration = m.all("immigration").filter(
-    (s) => !isNegated(m.text, s, m.lex) && !FEAR_OF.test(m.text.slice(Math.max(0, s.start - 30), s.start)),
-  );
+  let immigration = m
+    .all("immigration")
+    .filter((s) => !isNegated(m.text, s, m.lex) && !FEAR_OF.test(m.text.slice(Math.max(0, s.start - 30), s.start)));
   if (WEATHER.test(m.text) && !/\bICE\b|I\.C\.E/.test(raw)) immigration = immigration.filter((s) => s.text !== "ice");
   // "ICE vehicles ... EVs": internal combustion engines.
   if (/(?:^| )(?:evs?|electric|hybrids?|combustion)(?: |$)/.test(m.text)) {
-    immigration = immigration.filter((s) => !(s.text === "ice" && /^ (?:vehicles?|engines?|cars?|trucks?|fleet)/.test(m.text.slice(s.end))));
+    immigration = immigration.filter(
+      (s) => !(s.text === "ice" && /^ (?:vehicles?|engines?|cars?|trucks?|fleet)/.test(m.text.slice(s.end))),
+    );
   }
   const federal = m.all("federal").filter((s) => !isNegated(m.text, s, m.lex));
   // Both named ("FBI agents ... same rule as for ICE?"): the agency named first is the one at hand.
@@ -169,7 +164,9 @@ function readPlace(m: Matcher, explicitEntry: boolean, agentsInvolved: boolean, 
   // Places are read whatever the negation ("if I don't let them into the shelter" is at a
   // shelter), except one denied outright: "a DOE office, not a school".
   const named = PLACE_PRIORITY.filter(([, term]) =>
-    m.all(term).some((s) => !/(?:^| )(?:not|no|ni) (?:a |an |the )?$/.test(m.text.slice(Math.max(0, s.start - 10), s.start))),
+    m
+      .all(term)
+      .some((s) => !/(?:^| )(?:not|no|ni) (?:a |an |the )?$/.test(m.text.slice(Math.max(0, s.start - 10), s.start))),
   ).map(([place]) => place);
   // The street is where agents are; with no agents in the story, the place is the workplace.
   // An address ("our garage on 2nd ave") names a street only when no building is named.
@@ -203,7 +200,9 @@ const COMPARED =
 function readDocument(m: Matcher, agentsInvolved: boolean): { document: Facts["document"]; arrestWarrant: boolean } {
   const judicial = m
     .affirmed("judicial")
-    .some((s) => !COMPARED.test(m.text.slice(Math.max(0, s.start - 30), s.start).replace(/(?:warrant|paper|order) $/, "")));
+    .some(
+      (s) => !COMPARED.test(m.text.slice(Math.max(0, s.start - 30), s.start).replace(/(?:warrant|paper|order) $/, "")),
+    );
   const judicialDenied = m.negated("judicial").length > 0;
   const judicialDoubted = m.doubted("judicial").length > 0;
   const administrative = m.affirmed("administrative").length > 0 || m.doubted("administrative").length > 0;
@@ -226,7 +225,8 @@ function readDocument(m: Matcher, agentsInvolved: boolean): { document: Facts["d
 }
 
 /** Arrival in person, as against a call, an email or a letter. */
-const IN_PERSON = /(?:showed|shows|show|turned|popped) up|came (?:in|to|by|up|into)|comes up|walked|walking|arrived|standing|waiting|knock|bang|(?:are|is) (?:here|at|in)|came up|at (?:the|our|my) (?:front )?(?:door|desk|counter|window|entrance|lobby)/;
+const IN_PERSON =
+  /(?:showed|shows|show|turned|popped) up|came (?:in|to|by|up|into)|comes up|walked|walking|arrived|standing|waiting|knock|bang|(?:are|is) (?:here|at|in)|came up|at (?:the|our|my) (?:front )?(?:door|desk|counter|window|entrance|lobby)/;
 
 function readArea(m: Matcher): Facts["area"] {
   // By phone, email or letter the agents are nowhere in the building (SPEC: area unknown).
@@ -234,7 +234,10 @@ function readArea(m: Matcher): Facts["area"] {
   if (m.present("area.pastPublic")) return "non-public";
   const insideNow = m.all("area.non-public").some((span) => {
     const before = m.text.slice(Math.max(0, span.start - 45), span.start);
-    const wants = /(?:want|wants|wanted|trying|try|tried|asking|asked|to go|to get|to enter|to search|to see|to look|to walk|to push) (?:[a-z0-9]+ ){0,6}$/.test(before);
+    const wants =
+      /(?:want|wants|wanted|trying|try|tried|asking|asked|to go|to get|to enter|to search|to see|to look|to walk|to push) (?:[a-z0-9]+ ){0,6}$/.test(
+        before,
+      );
     return !wants && m.lex.insideBefore.test(before);
   });
   if (insideNow) return "non-public";
@@ -254,7 +257,8 @@ function countSpanish(text: string, markers: Set<string>): boolean {
   let en = 0;
   for (const w of text.split(" ")) {
     if (markers.has(w)) es++;
-    else if (w === "the" || w === "is" || w === "are" || w === "and" || w === "to" || w === "what" || w === "they") en++;
+    else if (w === "the" || w === "is" || w === "are" || w === "and" || w === "to" || w === "what" || w === "they")
+      en++;
   }
   return es >= 3 && es > en;
 }
@@ -321,11 +325,11 @@ function readSituation(question: string, m: Matcher, options: ReadOptions): Read
   const custody = m.has("custody") || role === "corrections";
   const detainerWords = m.all("detainer");
   const strongDetainer = detainerWords.some((s) => /detainer|i247|hold/.test(s.text));
-  const detainer = (detainerWords.length > 0 && (custody || strongDetainer)) || (custody && (m.has("hold") || m.has("release")));
+  const detainer =
+    (detainerWords.length > 0 && (custody || strongDetainer)) || (custody && (m.has("hold") || m.has("release")));
   // "Can I block the door so ICE can't get in?": the question is still about their entry.
   // "They'll arrest me if I don't open the door": a threat turns on entry all the same.
-  const explicitEntry =
-    m.present("entry") || ((m.has("resist") || m.affirmed("force").length > 0) && m.has("entry"));
+  const explicitEntry = m.present("entry") || ((m.has("resist") || m.affirmed("force").length > 0) && m.has("entry"));
   const taskForce = m.has("taskForce");
   const criminalFocus = m.has("criminalFocus");
   const agreement = m.has("agreement");
@@ -361,7 +365,12 @@ function readSituation(question: string, m: Matcher, options: ReadOptions): Read
   const topic = m.has("topic") || imaginedAgents;
   const inScope =
     !m.has("notCityStaff") &&
-    (agentsInvolved || topic || agreement || strongDetainer || (taskForce && criminalFocus) || (referral && m.present("topic")));
+    (agentsInvolved ||
+      topic ||
+      agreement ||
+      strongDetainer ||
+      (taskForce && criminalFocus) ||
+      (referral && m.present("topic")));
 
   let request: Request;
   if (agreement) request = "agreement";
@@ -410,7 +419,9 @@ function readSituation(question: string, m: Matcher, options: ReadOptions): Read
     signals,
     inScope,
     ...(dateInText ? { dateInText } : {}),
-    asksAboutNow: / (?:now|right now|today|currently|at the moment|ahora|hoy) /.test(` ${text} `) && !/ (?:was|were|did|back then|at the time) /.test(` ${text} `),
+    asksAboutNow:
+      / (?:now|right now|today|currently|at the moment|ahora|hoy) /.test(` ${text} `) &&
+      !/ (?:was|were|did|back then|at the time) /.test(` ${text} `),
     language: countSpanish(text, lex.spanishMarkers) ? "es" : "en",
     normalized: text,
   };
@@ -423,7 +434,10 @@ function readOwnWorkplace(m: Matcher): Role | undefined {
     if (!role) continue;
     for (const span of m.all(term)) {
       if (voiceOf(m.text, span, m.lex) !== "none") return role;
-      if (m.text.slice(span.end).startsWith(" here") || / (?:admitted|enrolled|staying|living) here/.test(m.text.slice(span.end, span.end + 30))) {
+      if (
+        m.text.slice(span.end).startsWith(" here") ||
+        / (?:admitted|enrolled|staying|living) here/.test(m.text.slice(span.end, span.end + 30))
+      ) {
         return role;
       }
     }

@@ -133,7 +133,11 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
 
   const wholeWordsBefore = (cue: string, gap = 4) => new RegExp(`(?:^|\\s)${cue}(?: [a-z0-9]+){0,${gap}} ?$`);
   return {
-    rewrites: lex.rewrites.map(([pattern, replacement]) => [new RegExp(pattern, "g"), replacement, rewriteAnchors(pattern)]),
+    rewrites: lex.rewrites.map(([pattern, replacement]) => [
+      new RegExp(pattern, "g"),
+      replacement,
+      rewriteAnchors(pattern),
+    ]),
     words: new Map(Object.entries(lex.words)),
     spellingVariants,
     knownWords,
@@ -213,7 +217,7 @@ const CONTRACTIONS: [RegExp, string][] = [
  * Lower case, accents removed, contractions expanded, the lexicon's rewrites applied,
  * then tokens joined by single spaces with . , ; : ? ! kept as tokens of their own.
  */
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 export function normalize(text: string, lex: CompiledLexicon): string {
   let s = text.toLowerCase();
@@ -323,7 +327,6 @@ export function findAll(term: RegExp, text: string): Span[] {
   }
   return spans;
 }
-
 
 /** The words of the same clause before a position, nearest last. */
 /** . ; : ? ! , end a clause (checked by character code: this runs for every match). */

@@ -5,13 +5,16 @@
 import { z } from "zod";
 import { topLevelAlternatives } from "./pattern.js";
 
-const regexSource = z.string().min(1).superRefine((source, ctx) => {
-  try {
-    new RegExp(source); // compiled exactly as the core compiles it (no "u" flag)
-  } catch (error) {
-    ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${(error as Error).message}` });
-  }
-});
+const regexSource = z
+  .string()
+  .min(1)
+  .superRefine((source, ctx) => {
+    try {
+      new RegExp(source); // compiled exactly as the core compiles it (no "u" flag)
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${(error as Error).message}` });
+    }
+  });
 
 /** The term groups the extractor reads; the lexicon must define every one of them. */
 export const TERM_NAMES = [
@@ -75,7 +78,11 @@ export type TermName = (typeof TERM_NAMES)[number];
  */
 const termPattern = regexSource.superRefine((source, ctx) => {
   for (const alt of topLevelAlternatives(source)) {
-    if (alt.endsWith(" ")) ctx.addIssue({ code: "custom", message: `alternative "${alt.slice(-40)}" ends with a space and can never match` });
+    if (alt.endsWith(" "))
+      ctx.addIssue({
+        code: "custom",
+        message: `alternative "${alt.slice(-40)}" ends with a space and can never match`,
+      });
   }
 });
 

@@ -160,7 +160,12 @@ export function loadPack(dir: string = DEFAULT_PACK_DIR): PolicyPack {
   const sourceIds = new Set(sources.map((s) => s.id));
   citations.forEach((c, i) => {
     if (!sourceIds.has(c.source)) {
-      throw new PackError(citationsFile.file, lineOf(citationsFile, [i, "source"]), `citations[${c.id}].source`, `unknown source "${c.source}"`);
+      throw new PackError(
+        citationsFile.file,
+        lineOf(citationsFile, [i, "source"]),
+        `citations[${c.id}].source`,
+        `unknown source "${c.source}"`,
+      );
     }
   });
 
@@ -172,7 +177,12 @@ export function loadPack(dir: string = DEFAULT_PACK_DIR): PolicyPack {
       }
     });
   };
-  const checkCondition = (parsed: ParsedFile, where: string, base: (string | number)[], cond: Condition | undefined) => {
+  const checkCondition = (
+    parsed: ParsedFile,
+    where: string,
+    base: (string | number)[],
+    cond: Condition | undefined,
+  ) => {
     if (!cond) return;
     if (cond.asOfBefore && cond.asOfFrom && cond.asOfFrom >= cond.asOfBefore) {
       throw new PackError(parsed.file, lineOf(parsed, base), where, "asOfFrom must be before asOfBefore");
@@ -184,7 +194,12 @@ export function loadPack(dir: string = DEFAULT_PACK_DIR): PolicyPack {
     const parsed = ruleFileOf.get(rule)!;
     const name = `rule ${rule.row} ${rule.decision}`;
     if (rowsSeen.has(rule.row)) {
-      throw new PackError(parsed.file, lineOf(parsed, ["row"]), name, `row ${rule.row} is also used by ${rowsSeen.get(rule.row)}`);
+      throw new PackError(
+        parsed.file,
+        lineOf(parsed, ["row"]),
+        name,
+        `row ${rule.row} is also used by ${rowsSeen.get(rule.row)}`,
+      );
     }
     rowsSeen.set(rule.row, rule.decision);
     checkCondition(parsed, `${name}.when`, ["when"], rule.when);
@@ -207,14 +222,21 @@ export function loadPack(dir: string = DEFAULT_PACK_DIR): PolicyPack {
   }
 
   overlays.forEach((o, i) =>
-    o.steps.forEach((s, k) => checkCites(overlaysFile, `overlays[${o.id}].steps[${k}].cite`, [i, "steps", k, "cite"], s.cite)),
+    o.steps.forEach((s, k) =>
+      checkCites(overlaysFile, `overlays[${o.id}].steps[${k}].cite`, [i, "steps", k, "cite"], s.cite),
+    ),
   );
 
   clarify.forEach((q, i) => {
     const allowed = FACT_VALUES[q.fact as FactName] as readonly string[];
     [...q.askWhen, ...q.options.map((o) => o.value)].forEach((v) => {
       if (!allowed.includes(v)) {
-        throw new PackError(clarifyFile.file, lineOf(clarifyFile, [i]), `clarify[${q.fact}]`, `"${v}" is not a value of ${q.fact}`);
+        throw new PackError(
+          clarifyFile.file,
+          lineOf(clarifyFile, [i]),
+          `clarify[${q.fact}]`,
+          `"${v}" is not a value of ${q.fact}`,
+        );
       }
     });
   });
@@ -222,7 +244,12 @@ export function loadPack(dir: string = DEFAULT_PACK_DIR): PolicyPack {
   const covered = new Set(escalation.flatMap((t) => t.roles));
   const uncovered = ROLES.filter((r) => !covered.has(r));
   if (uncovered.length > 0) {
-    throw new PackError(escalationFile.file, undefined, "escalation", `no escalation target for role ${uncovered.join(", ")}`);
+    throw new PackError(
+      escalationFile.file,
+      undefined,
+      "escalation",
+      `no escalation target for role ${uncovered.join(", ")}`,
+    );
   }
 
   return { dir, sources, citations, rules, overlays, clarify, escalation, lexicon };

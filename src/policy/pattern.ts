@@ -30,4 +30,3 @@ export function topLevelAlternatives(source: string): string[] {
   out.push(source.slice(start));
   return out;
 }
-

@@ -127,9 +127,7 @@ export const clarifySchema = z.strictObject({
   /** The fact values that make the question worth asking. */
   askWhen: z.array(z.string()).min(1),
   question: z.string().min(1),
-  options: z
-    .array(z.strictObject({ label: z.string().min(1).max(75), value: z.string().min(1) }))
-    .min(2),
+  options: z.array(z.strictObject({ label: z.string().min(1).max(75), value: z.string().min(1) })).min(2),
 });
 
 export const contactSchema = z.strictObject({

@@ -29,9 +29,19 @@ export function verifyQuotes(pack: PolicyPack, sourcesDir: string): QuoteProblem
   for (const c of pack.citations) {
     const body = bodies.get(c.source);
     if (body === undefined) {
-      problems.push({ citation: c.id, source: c.source, quote: c.quote, problem: `no file ${c.source}.txt in ${sourcesDir}` });
+      problems.push({
+        citation: c.id,
+        source: c.source,
+        quote: c.quote,
+        problem: `no file ${c.source}.txt in ${sourcesDir}`,
+      });
     } else if (!body.includes(c.quote)) {
-      problems.push({ citation: c.id, source: c.source, quote: c.quote, problem: "quote not found verbatim in the source" });
+      problems.push({
+        citation: c.id,
+        source: c.source,
+        quote: c.quote,
+        problem: "quote not found verbatim in the source",
+      });
     }
   }
   return problems;

@@ -28,12 +28,7 @@ export const PLACES = [
 
 export const AREAS = ["public", "non-public", "unknown"] as const;
 
-export const REQUESTERS = [
-  "immigration",
-  "federal-law-enforcement",
-  "unknown-law-enforcement",
-  "none",
-] as const;
+export const REQUESTERS = ["immigration", "federal-law-enforcement", "unknown-law-enforcement", "none"] as const;
 
 export const REQUESTS = [
   "entry",
@@ -46,13 +41,7 @@ export const REQUESTS = [
   "general",
 ] as const;
 
-export const DOCUMENTS = [
-  "judicial-warrant",
-  "administrative-warrant",
-  "subpoena",
-  "none",
-  "unknown",
-] as const;
+export const DOCUMENTS = ["judicial-warrant", "administrative-warrant", "subpoena", "none", "unknown"] as const;
 
 export const PRESSURES = ["none", "insists", "force-or-threat", "emergency"] as const;
 

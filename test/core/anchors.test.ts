@@ -22,7 +22,8 @@ function questions(): string[] {
     for (const line of readFileSync(file, "utf8").split("\n")) if (line.trim()) out.push(JSON.parse(line).question);
   }
   try {
-    for (const line of readFileSync(publicFile, "utf8").split("\n")) if (line.trim()) out.push(JSON.parse(line).question);
+    for (const line of readFileSync(publicFile, "utf8").split("\n"))
+      if (line.trim()) out.push(JSON.parse(line).question);
   } catch {
     // The shared corpus is beside the repo in CI; the repo's own scenarios suffice here.
   }

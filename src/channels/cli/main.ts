@@ -86,7 +86,8 @@ async function askCommand(args: string[], io: Io): Promise<number> {
     options: { json: { type: "boolean" }, role: { type: "string" }, date: { type: "string" } },
   });
   const role = parseRole(values.role);
-  if (values.date !== undefined && !isIsoDate(values.date)) throw new UsageError(`--date must be a real date as YYYY-MM-DD, not "${values.date}"`);
+  if (values.date !== undefined && !isIsoDate(values.date))
+    throw new UsageError(`--date must be a real date as YYYY-MM-DD, not "${values.date}"`);
   const engine = loadEngine();
   const base = { today: io.today, ...(role ? { role } : {}), ...(values.date ? { date: values.date } : {}) };
 
@@ -112,10 +113,16 @@ async function askCommand(args: string[], io: Io): Promise<number> {
             throw new AskError(`${issue.path.join(".") || "line"}: ${issue.message}`);
           }
           question = parsed.data.question;
-          options = { ...base, ...(parsed.data.role ? { role: parsed.data.role } : {}), ...(parsed.data.date ? { date: parsed.data.date } : {}) };
+          options = {
+            ...base,
+            ...(parsed.data.role ? { role: parsed.data.role } : {}),
+            ...(parsed.data.date ? { date: parsed.data.date } : {}),
+          };
         }
         const answer = engine.ask(question, options);
-        io.stdout.write(`${values.json ? JSON.stringify(toJson(answer)) : renderText(answer).replaceAll("\n", " | ")}\n`);
+        io.stdout.write(
+          `${values.json ? JSON.stringify(toJson(answer)) : renderText(answer).replaceAll("\n", " | ")}\n`,
+        );
       } catch (error) {
         if (!(error instanceof AskError)) throw error;
         failures++;
@@ -126,7 +133,7 @@ async function askCommand(args: string[], io: Io): Promise<number> {
   }
 
   const question = positionals.join(" ").trim();
-  if (question === "") throw new UsageError('ask needs a question, or - to read questions from standard input');
+  if (question === "") throw new UsageError("ask needs a question, or - to read questions from standard input");
   const answer = engine.ask(question, base);
   io.stdout.write(values.json ? `${JSON.stringify(toJson(answer), null, 2)}\n` : `${renderText(answer)}\n`);
   return 0;
@@ -156,7 +163,8 @@ function policyCommand(args: string[], io: Io): number {
   const [sub, ...rest] = args;
   if (sub === "verify") {
     const { values } = parseArgs({ args: rest, options: { sources: { type: "string" } } });
-    if (!values.sources) throw new UsageError("policy verify needs --sources DIR (the folder of <source-id>.txt files)");
+    if (!values.sources)
+      throw new UsageError("policy verify needs --sources DIR (the folder of <source-id>.txt files)");
     const pack = loadPack();
     const problems = verifyQuotes(pack, values.sources);
     for (const p of problems) {
@@ -238,7 +246,11 @@ export async function runCli(argv: string[], io: Io = defaultIo()): Promise<numb
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof AskError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    if (
+      error instanceof UsageError ||
+      error instanceof AskError ||
+      (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
+    ) {
       io.stderr.write(`ice-protocol: ${(error as Error).message}\nRun "ice-protocol help" for usage.\n`);
       return 2;
     }

@@ -20,9 +20,19 @@ export function renderPolicy(pack: PolicyPack): string {
   const source = new Map(pack.sources.map((s) => [s.id, s]));
   const out: string[] = ["# ice-protocol policy pack", ""];
   out.push("## Sources", "");
-  for (const s of pack.sources) out.push(`- ${s.id}: ${s.title}, ${s.date} (in force from ${s.inForceFrom}${s.approximateStart ? ", approximate" : ""})`);
+  for (const s of pack.sources)
+    out.push(
+      `- ${s.id}: ${s.title}, ${s.date} (in force from ${s.inForceFrom}${s.approximateStart ? ", approximate" : ""})`,
+    );
   for (const rule of pack.rules) {
-    out.push("", `## Row ${rule.row}: ${rule.decision}`, "", `When: ${describe(rule.when)}`, `Says first: ${rule.headline}`, `Escalation: ${rule.escalate}`);
+    out.push(
+      "",
+      `## Row ${rule.row}: ${rule.decision}`,
+      "",
+      `When: ${describe(rule.when)}`,
+      `Says first: ${rule.headline}`,
+      `Escalation: ${rule.escalate}`,
+    );
     rule.grounds.forEach((g) => out.push(`Holds where ${describe(g.when)}, on: ${g.cite.join(", ")}`));
     out.push("");
     rule.steps.forEach((step, i) => {

@@ -16,7 +16,14 @@ export function renderText(answer: Answer): string {
     for (const q of answer.clarify) lines.push(`? ${q.question} (${q.options.join(" / ")})`);
   }
   if (answer.escalate.offered) {
-    lines.push("", answer.escalate.urgent ? "Call now (urgent):" : answer.escalate.required ? "Who to call:" : "If you need counsel:");
+    lines.push(
+      "",
+      answer.escalate.urgent
+        ? "Call now (urgent):"
+        : answer.escalate.required
+          ? "Who to call:"
+          : "If you need counsel:",
+    );
     for (const c of answer.contacts) lines.push(`  - ${c}`);
   }
   if (answer.citations.length > 0) {
@@ -40,7 +47,13 @@ export function toJson(answer: Answer): Record<string, unknown> {
     steps: answer.steps,
     escalate: { required: answer.escalate.required, queue: answer.escalate.queue, urgent: answer.escalate.urgent },
     clarify: answer.clarify,
-    citations: answer.citations.map((c) => ({ source: c.source, date: c.date, quote: c.quote, id: c.id, title: c.title })),
+    citations: answer.citations.map((c) => ({
+      source: c.source,
+      date: c.date,
+      quote: c.quote,
+      id: c.id,
+      title: c.title,
+    })),
     headline: answer.headline,
     row: answer.row,
     stepCitations: answer.stepCitations,

@@ -101,7 +101,9 @@ export function formatReport(report: EvalReport, file: string): string {
   if (factOnly.length > 0) {
     lines.push("", "Fact misses (decision right):");
     for (const m of factOnly) {
-      lines.push(`  line ${m.line}: ${m.factMisses.map((f) => `${f.fact} expected ${f.expected}, got ${f.got}`).join("; ")}`);
+      lines.push(
+        `  line ${m.line}: ${m.factMisses.map((f) => `${f.fact} expected ${f.expected}, got ${f.got}`).join("; ")}`,
+      );
     }
   }
   lines.push("", "Confusion (expected -> got, count), misses only:");
