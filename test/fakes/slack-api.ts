@@ -156,6 +156,30 @@ class Checker {
         els.forEach((e, i) => this.text(e, `${path}.elements[${i}]`, 3000));
         return;
       }
+      case "input": {
+        this.keys(b, path, ["type", "block_id", "label", "element", "hint", "optional", "dispatch_action"]);
+        this.text(b.label, `${path}.label`, 2000, true);
+        if (b.hint !== undefined) this.text(b.hint, `${path}.hint`, 2000, true);
+        const el = b.element;
+        if (isObject(el) && el.type === "plain_text_input") {
+          this.keys(el, `${path}.element`, [
+            "type",
+            "action_id",
+            "placeholder",
+            "initial_value",
+            "multiline",
+            "min_length",
+            "max_length",
+            "dispatch_action_config",
+            "focus_on_load",
+          ]);
+          this.str(el, "action_id", `${path}.element`, 255, false);
+          if (el.placeholder !== undefined) this.text(el.placeholder, `${path}.element.placeholder`, 150, true);
+          if (el.max_length !== undefined && (typeof el.max_length !== "number" || el.max_length > 3000 || el.max_length < 1))
+            this.fail(`${path}.element.max_length`, "must be a number from 1 to 3000");
+        } else this.element(el, `${path}.element`, new Set());
+        return;
+      }
       case "actions": {
         this.keys(b, path, ["type", "block_id", "elements"]);
         const els = b.elements;
@@ -226,7 +250,12 @@ export interface ApiCall {
   /** The arguments as the app sent them, with JSON fields (blocks, view) parsed. */
   args: Json;
   token?: string;
+  /** What the fake answered (ts, channel...). */
+  result?: Json;
 }
+
+/** A failure the fake returns for the next call to a method, instead of handling it. */
+export type Failure = { status: 500 | 502 | 503 } | { status: 429; retryAfter: number } | { error: string };
 
 export interface ResponsePost {
   id: string;
@@ -268,6 +297,11 @@ export class FakeSlackApi {
   readonly responses: ResponsePost[] = [];
   /** Calls refused (invalid_blocks, unknown method), to assert there were none. */
   readonly refused: { method: string; errors: string[] }[] = [];
+  /** Calls answered with an injected failure (failNext), in order. */
+  readonly failed: { method: string; failure: Failure }[] = [];
+  /** Members of user groups, for usergroups.users.list. */
+  readonly usergroups: Record<string, string[]> = {};
+  readonly #failures = new Map<string, Failure[]>();
   #server: Server | undefined;
   #base = "";
   #ts = 1_700_000_000;
@@ -295,6 +329,13 @@ export class FakeSlackApi {
     this.calls.length = 0;
     this.responses.length = 0;
     this.refused.length = 0;
+    this.failed.length = 0;
+    this.#failures.clear();
+  }
+
+  /** The next calls to `method` fail like this, in order (an HTTP 5xx, a 429 with Retry-After, or ok:false). */
+  failNext(method: string, ...failures: Failure[]): void {
+    this.#failures.set(method, [...(this.#failures.get(method) ?? []), ...failures]);
   }
 
   /** Resolves when `check` holds (after each recorded call), or fails after `timeoutMs`. */
@@ -352,8 +393,19 @@ export class FakeSlackApi {
           const method = url.pathname.slice("/api/".length);
           const args = parseArgs(raw, req.headers["content-type"]);
           const token = req.headers.authorization?.replace(/^Bearer /, "");
+          const failure = this.#failures.get(method)?.shift();
+          if (failure) {
+            this.failed.push({ method, failure });
+            if ("error" in failure) send(200, { ok: false, error: failure.error });
+            else if (failure.status === 429) {
+              res.writeHead(429, { "content-type": "application/json", "retry-after": String(failure.retryAfter) });
+              res.end(JSON.stringify({ ok: false, error: "ratelimited" }));
+            } else send(failure.status, { ok: false, error: "internal_error" });
+            this.#notify();
+            return;
+          }
           const result = this.#handle(method, args);
-          if (result.ok) this.calls.push({ method, args, ...(token ? { token } : {}) });
+          if (result.ok) this.calls.push({ method, args, ...(token ? { token } : {}), result });
           else this.refused.push({ method, errors: (result.errors as string[] | undefined) ?? [String(result.error)] });
           send(200, result);
           this.#notify();
@@ -412,7 +464,9 @@ export class FakeSlackApi {
         const errors = validateMessage(args);
         if (errors.length > 0) return invalid(errors);
         const ts = method === "chat.update" ? (args.ts as string) : `${this.#ts++}.000100`;
-        return { ok: true, channel: args.channel, ts, message: { text: args.text, blocks: args.blocks, ts } };
+        // A post to a user id goes to the bot's direct message with them (a D... channel).
+        const channel = /^[UW]/.test(args.channel) ? `D${args.channel.slice(1)}` : args.channel;
+        return { ok: true, channel, ts, message: { text: args.text, blocks: args.blocks, ts } };
       }
       case "views.open":
       case "views.publish":
@@ -424,6 +478,10 @@ export class FakeSlackApi {
         const errors = validateView(args.view);
         if (errors.length > 0) return invalid(errors);
         return { ok: true, view: { id: `V${this.#ts++}`, ...(args.view as Json) } };
+      }
+      case "usergroups.users.list": {
+        const users = this.usergroups[args.usergroup as string];
+        return users ? { ok: true, users } : { ok: false, error: "no_such_subteam" };
       }
       case "apps.connections.open":
         return { ok: true, url: `${this.#base.replace(/^http/, "ws")}/socket-mode?ticket=${this.#ts++}` };
@@ -679,7 +737,12 @@ export class SlackSender {
       api_app_id: "A0APP",
       token: "legacy-verification-token",
       container: where.ephemeral
-        ? { type: "message", message_ts: `${1_700_000_000 + n}.000100`, channel_id: channel, is_ephemeral: true }
+        ? {
+            type: "message",
+            message_ts: where.messageTs ?? `${1_700_000_000 + n}.000100`,
+            channel_id: channel,
+            is_ephemeral: true,
+          }
         : {
             type: "message",
             message_ts: where.messageTs ?? "1700000000.000100",
@@ -694,6 +757,54 @@ export class SlackSender {
       ...(where.ephemeral
         ? {}
         : { message: { type: "message", ts: where.messageTs ?? "1700000000.000100", text: "" } }),
+    };
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    return this.post(body, "application/x-www-form-urlencoded", options);
+  }
+
+  /**
+   * A modal submitted (view_submission): the view the app opened, with the values typed, per
+   * block_id and action_id ({ text: { text: "..." } } or { outcome: { outcome: { value } } }
+   * for a select). The app's ack is the response (response_action errors, or empty).
+   */
+  submitView(
+    view: Json,
+    values: Record<string, Record<string, string | { value: string }>>,
+    options: SendOptions & { user?: string } = {},
+  ): Promise<SlackResponse> {
+    const n = ++this.#n;
+    const state: Record<string, Record<string, Json>> = {};
+    for (const [blockId, actions] of Object.entries(values)) {
+      state[blockId] = {};
+      for (const [actionId, value] of Object.entries(actions)) {
+        state[blockId][actionId] =
+          typeof value === "string"
+            ? { type: "plain_text_input", value }
+            : { type: "static_select", selected_option: { text: { type: "plain_text", text: value.value }, value: value.value } };
+      }
+    }
+    const payload: Json = {
+      type: "view_submission",
+      team: { id: this.team, domain: "example" },
+      user: { id: options.user ?? "U0ASKER", username: "someone", team_id: this.team },
+      api_app_id: "A0APP",
+      token: "legacy-verification-token",
+      trigger_id: `${n}.4.trigger`,
+      view: {
+        id: `V0MODAL${n}`,
+        team_id: this.team,
+        app_id: "A0APP",
+        bot_id: "B0BOT",
+        hash: `${n}.hash`,
+        root_view_id: `V0MODAL${n}`,
+        previous_view_id: null,
+        clear_on_close: false,
+        notify_on_close: false,
+        private_metadata: "",
+        ...view,
+        state: { values: state },
+      },
+      response_urls: [],
     };
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
     return this.post(body, "application/x-www-form-urlencoded", options);

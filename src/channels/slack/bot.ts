@@ -129,16 +129,18 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
     retry = setInterval(() => {
       if (trying || stopped) return;
       trying = true;
-      connect().then(
-        () => {
-          clearInterval(retry);
-          retry = undefined;
-          warn("the database is available again");
-        },
-        () => undefined,
-      ).finally(() => {
-        trying = false;
-      });
+      connect()
+        .then(
+          () => {
+            clearInterval(retry);
+            retry = undefined;
+            warn("the database is available again");
+          },
+          () => undefined,
+        )
+        .finally(() => {
+          trying = false;
+        });
     }, options.retryMs ?? 30_000);
     retry.unref?.();
   }
@@ -164,9 +166,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
               service: () => escalation?.service,
               // With a loop running, deliver at once what a click wrote (the card updates in a
               // second, not on the next tick); without one (tests), the caller ticks.
-              ...(options.intervalMs === 0
-                ? {}
-                : { kick: () => void escalation?.tick().catch(onLoopError) }),
+              ...(options.intervalMs === 0 ? {} : { kick: () => void escalation?.tick().catch(onLoopError) }),
             },
           }
         : {}),

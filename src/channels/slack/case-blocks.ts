@@ -169,7 +169,10 @@ export function caseCard(c: CaseView): SlackMessage {
   if (c.citations.length > 0) {
     const lines = ["*Sources quoted*"];
     c.citations.slice(0, 8).forEach((q, i) => {
-      const title = [q.title, q.date].filter(Boolean).map((t) => escapeMrkdwn(t!)).join(", ");
+      const title = [q.title, q.date]
+        .filter(Boolean)
+        .map((t) => escapeMrkdwn(t!))
+        .join(", ");
       lines.push(`*[${i + 1}]* ${title || escapeMrkdwn(q.source)}\n>“${truncate(escapeMrkdwn(q.quote), 500)}”`);
     });
     blocks.push(...sections(lines, "case-sources").slice(0, 4));
@@ -217,10 +220,7 @@ export function queueNoticeMessage(p: OutboxPayloads["queue.notice"]): SlackMess
     case "reopened":
       return lines(`${who(p.by)} reopened case ${p.ref}.${p.reason ? `\n${quoted(p.reason)}` : ""}`, "notice");
     case "cancelled":
-      return lines(
-        `The employee cancelled case ${p.ref}.${p.reason ? `\n${quoted(p.reason)}` : ""}`,
-        "notice",
-      );
+      return lines(`The employee cancelled case ${p.ref}.${p.reason ? `\n${quoted(p.reason)}` : ""}`, "notice");
   }
 }
 
@@ -271,14 +271,23 @@ export function askerNoticeMessage(p: OutboxPayloads["asker.notice"]): SlackMess
         "asker-notice",
       );
     case "claimed":
-      return lines(`${who(p.by, "A lawyer")} from ${QUEUE_LABELS[p.queue]} has taken your case ${p.ref}.`, "asker-notice");
+      return lines(
+        `${who(p.by, "A lawyer")} from ${QUEUE_LABELS[p.queue]} has taken your case ${p.ref}.`,
+        "asker-notice",
+      );
     case "resolved":
       return lines(
         `*Your case ${p.ref} is resolved:* ${outcomeLabel(p.outcome)}.${
           p.note ? `\nNote from ${who(p.by, "the lawyer")}:\n${quoted(p.note)}` : ""
         }\nIf you still need help, reopen it or call ${phone}.`,
         "asker-notice",
-        [{ type: "actions", block_id: `asker-reopen:${p.ref}`, elements: [button("Reopen", CASE_ACTIONS.reopen, p.caseId)] }],
+        [
+          {
+            type: "actions",
+            block_id: `asker-reopen:${p.ref}`,
+            elements: [button("Reopen", CASE_ACTIONS.reopen, p.caseId)],
+          },
+        ],
       );
     case "reopened":
       return lines(`Your case ${p.ref} was reopened by ${who(p.by, "legal staff")}.`, "asker-notice");
@@ -405,9 +414,7 @@ export function resolveModal(caseId: string, ref: string): types.ModalView {
       {
         type: "context",
         block_id: "hint",
-        elements: [
-          mrkdwn(`"${OUTCOME_LABELS["sources-do-not-cover"]}" flags the case for the policy authors.`),
-        ],
+        elements: [mrkdwn(`"${OUTCOME_LABELS["sources-do-not-cover"]}" flags the case for the policy authors.`)],
       },
     ],
   };

@@ -114,7 +114,10 @@ export function registerEscalation(
     const value = buttonValue(action);
     const state = value ? decodeState(value) : undefined;
     if (!state) {
-      await ephemeral(respond, errorMessage("This answer is from an older version of the bot. Ask your question again, please."));
+      await ephemeral(
+        respond,
+        errorMessage("This answer is from an older version of the bot. Ask your question again, please."),
+      );
       return;
     }
     if (!escalation) {
@@ -239,10 +242,7 @@ export function registerEscalation(
       return;
     }
     try {
-      await withTimeout(
-        service.resolve(meta.caseId, slackUser(body.user.id), outcome as Outcome, note),
-        ACK_BUDGET_MS,
-      );
+      await withTimeout(service.resolve(meta.caseId, slackUser(body.user.id), outcome as Outcome, note), ACK_BUDGET_MS);
     } catch (error) {
       const text = refusalText(error, logger);
       const field = /\bnote\b/i.test(text) ? MODAL_FIELDS.note : MODAL_FIELDS.outcome;

@@ -167,11 +167,13 @@ export class SlackGateway implements ChannelGateway {
     const card = parseMessageId(message.thread);
     switch (message.kind) {
       case "case.card": {
-        if (message.target.type !== "queue") throw new DeliveryError("a case card goes to a queue", { retryable: false });
+        if (message.target.type !== "queue")
+          throw new DeliveryError("a case card goes to a queue", { retryable: false });
         return this.#post(this.channelOf(message.target.queue), caseCard(message.payload.case));
       }
       case "case.card.update": {
-        if (!card) throw new DeliveryError("the case card was never posted, so it cannot be updated", { retryable: false });
+        if (!card)
+          throw new DeliveryError("the case card was never posted, so it cannot be updated", { retryable: false });
         const body = caseCard(message.payload.case);
         await this.client.chat.update({ channel: card.channel, ts: card.ts, text: body.text, blocks: body.blocks });
         return { platformMessageId: messageId(card.channel, card.ts) };
@@ -197,7 +199,10 @@ export class SlackGateway implements ChannelGateway {
         return sent;
       }
       case "reminder.unclaimed": {
-        const body = reminderUnclaimedMessage(message.payload, this.#config.queues[message.payload.queue]?.slack?.channel);
+        const body = reminderUnclaimedMessage(
+          message.payload,
+          this.#config.queues[message.payload.queue]?.slack?.channel,
+        );
         if (message.target.type === "user") return this.#toUser(message.target, body);
         return this.#toQueue(message.target, card, body, { broadcast: true });
       }

@@ -240,7 +240,7 @@ describe("clicks answer again in place", () => {
     for (const post of api.responses) expect(post.body.text).toMatch(/older version/);
   });
 
-  it("Escalate to legal opens a placeholder modal that says nothing was sent", async () => {
+  it("Escalate to legal, with escalation not configured, opens a modal: who to call, nothing sent", async () => {
     const res = await slack.command("ICE agents are at the front desk of my school without a warrant");
     await slack.click(findElement(blocksOf(res.json), "escalate"), { ephemeral: true });
     const call = await api.waitFor(() => api.callsTo("views.open")[0]);
@@ -249,6 +249,7 @@ describe("clicks answer again in place", () => {
     expect(validateView(view)).toEqual([]);
     const text = blocksText(view.blocks);
     expect(text).toMatch(/Nothing has been sent/);
+    expect(text).toMatch(/not configured/);
     expect(text).toContain("The DOE Office of Legal Services (the DOE attorney)");
     expect(text).toContain("doe-legal");
     expect(api.callsTo("chat.postMessage")).toHaveLength(0);
