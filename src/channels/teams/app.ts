@@ -30,6 +30,7 @@ import { DatabaseUnavailable, EscalationError } from "../../escalation/errors.js
 import type { EscalationService } from "../../escalation/service.js";
 import type { ProfileStore } from "../../escalation/profiles.js";
 import type { EscalationConfig } from "../../escalation/config.js";
+import type { CaseView } from "../../escalation/types.js";
 import { deliverAnswer, type Phraser } from "../../phrasing/index.js";
 import { ROLES, type Facts, type Role } from "../../policy/vocabulary.js";
 import {
@@ -102,6 +103,8 @@ export interface TeamsEscalation {
   service: EscalationService;
   profiles: ProfileStore;
   config: EscalationConfig;
+  /** Deliver what a click just wrote to the outbox now, rather than on the next loop tick. */
+  kick?: () => void;
 }
 
 export interface TeamsAppOptions {
@@ -110,6 +113,8 @@ export interface TeamsAppOptions {
   today: () => string;
   /** Checked phrasing of answers (optional): the card is replaced in place when it arrives. */
   phraser?: Phraser;
+  /** The escalation settings, known before the database is: phone numbers to show meanwhile. */
+  escalationSettings?: EscalationConfig;
   logger?: TeamsLogger;
   /**
    * Extra settings for ConfigurationBotFrameworkAuthentication beyond config.auth (another
@@ -522,7 +527,10 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
     const queue = answer.escalate.queue;
     const aad = context.activity.from?.aadObjectId;
     if (!escalation || !aad) {
-      await showAnswer(context, answer, state, "replace", { escalated: { unavailable: true, queue } });
+      const phone = options.escalationSettings?.queues[queue]?.phone;
+      await showAnswer(context, answer, state, "replace", {
+        escalated: { unavailable: true, queue, ...(phone ? { phone } : {}) },
+      });
       return;
     }
     const role = await roleOf(aad);
@@ -533,6 +541,7 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
         { platform: TEAMS, userId: aad, ...(role ? { role } : {}) },
         key.slice(0, 200),
       );
+      escalation.kick?.();
       await showAnswer(context, answer, state, "replace", {
         escalated: { ref: opened.ref, queue: opened.queue, phone: escalation.service.phoneFor(queue) },
       });
@@ -553,26 +562,29 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
       await send(context, textCard("Escalation to legal is not set up here."));
       return;
     }
-    const service = escalation.service;
+    const { service } = escalation;
     const who = { platform: TEAMS, userId: aad };
     // A click on the case card in the legal channel: the card is replaced in place at once
     // (the outbox replaces it again, harmlessly, with the same content).
     const onCaseCard = isPublic(context.activity) && !!context.activity.replyToId;
+    const showCase = async (c: CaseView, elsewhere: string) => {
+      if (onCaseCard) await replaceCard(context, caseCard(c, names.nameOf));
+      else await send(context, textCard(elsewhere));
+    };
     try {
       switch (s.op) {
         case "claim": {
           const c = await service.claim(s.caseId, who);
-          if (onCaseCard) await replaceCard(context, caseCard(c, names.nameOf));
-          else await send(context, textCard(`You have claimed ${c.ref}. Its thread is in the ${c.queue} channel.`));
-          return;
+          await showCase(c, `You have claimed ${c.ref}. Its thread is in the ${c.queue} channel.`);
+          break;
         }
         case "message": {
           const c = await service.message(s.caseId, who, s.text ?? "");
-          const toAsker = !(c.asker.platform === TEAMS && c.asker.userId.toLowerCase() === aad.toLowerCase());
+          const fromAsker = c.asker.platform === TEAMS && c.asker.userId.toLowerCase() === aad.toLowerCase();
           await context.sendActivity(
-            textActivity(toAsker ? `${c.ref}: message sent to the employee.` : `${c.ref}: message sent to legal.`),
+            textActivity(fromAsker ? `${c.ref}: message sent to legal.` : `${c.ref}: message sent to the employee.`),
           );
-          return;
+          break;
         }
         case "resolve": {
           if (!s.outcome) {
@@ -580,22 +592,21 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
             return;
           }
           const c = await service.resolve(s.caseId, who, s.outcome, s.note);
-          if (onCaseCard) await replaceCard(context, caseCard(c, names.nameOf));
-          else await send(context, textCard(`${c.ref} is resolved.`));
-          return;
+          await showCase(c, `${c.ref} is resolved.`);
+          break;
         }
         case "reopen": {
           const c = await service.reopen(s.caseId, who);
-          if (onCaseCard) await replaceCard(context, caseCard(c, names.nameOf));
-          else await send(context, textCard(`${c.ref} is open again.`));
-          return;
+          await showCase(c, `${c.ref} is open again.`);
+          break;
         }
         case "cancel": {
           const c = await service.cancel(s.caseId, who);
           await send(context, textCard(`${c.ref} is cancelled. Legal staff have been told.`));
-          return;
+          break;
         }
       }
+      escalation.kick?.();
     } catch (error) {
       if (error instanceof EscalationError) {
         await context.sendActivity(textActivity(error.message));
