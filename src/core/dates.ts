@@ -148,6 +148,11 @@ function datePatterns(lex: CompiledLexicon): DatePatterns {
   return p;
 }
 
+/** How precise a date read from text is: a bare or spoken year (1) is less than a month or a day (2). */
+function precision(d: DateInText): number {
+  return /^\D*\d{4}\D*$|^\D*['\u2019]\d\d$|thousand|twenty/.test(d.text) ? 1 : 2;
+}
+
 /** Something that could be a date: digits, or a year said in words. */
 const MAYBE_A_DATE = /\d|thousand|twenty/;
 
@@ -208,7 +213,9 @@ export function findDateInText(question: string, lex: CompiledLexicon): DateInTe
       continue;
     push(m.index, iso(+m[1]!, 7, 1), true, m[0]);
   }
-  candidates.sort((a, b) => a.index - b.index);
+  // The most precise date wins ("before the 2017 protocols, say Feb 2017" is February),
+  // then the first one written.
+  candidates.sort((a, b) => precision(b.found) - precision(a.found) || a.index - b.index);
   return candidates[0]?.found;
 }
 

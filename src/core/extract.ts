@@ -101,6 +101,8 @@ class Matcher {
 const WEATHER =
   /(?:^| )(?:salt\w*|slip\w*|snow\w*|shovel\w*|skat\w*|melt\w*|sleet|freez\w*|frozen|icy|slick|evs?|electric|combustion|hybrids?)(?: |$)/;
 
+const DENIED_AGENCY = /(?:^| )(?:not|no|never|nobody|nunca|ni)(?: (?:from|with|really|even|actually|the|a|an|any))? $/;
+
 const FEAR_OF =
   /(?:afraid of|scared of|fear of|fears|miedo (?:a |de )?|rumou?rs? (?:that |about )?|what to (?:do|say) if|what (?:she|he|they|i|we) (?:has|have|should|needs?) to (?:say|do) if|que (?:hacer|decir) si|in case|(?:rights|derechos) (?:are |son )?(?:if|si|when|cuando))\s*(?:the |la )?$/;
 
@@ -113,9 +115,15 @@ function imaginedImmigration(m: Matcher): boolean {
 
 function readRequester(m: Matcher, raw: string): Facts["requester"] {
   // "she's scared of ICE", "a rumor that ICE ...": no agents are in the story.
+  // Only "not ICE", "no ICE agents", "not from ICE" deny the agency; "I won't let ICE in"
+  // still has ICE at the door.
   let immigration = m
     .all("immigration")
-    .filter((s) => !isNegated(m.text, s, m.lex) && !FEAR_OF.test(m.text.slice(Math.max(0, s.start - 30), s.start)));
+    .filter(
+      (s) =>
+        !DENIED_AGENCY.test(m.text.slice(Math.max(0, s.start - 25), s.start)) &&
+        !FEAR_OF.test(m.text.slice(Math.max(0, s.start - 30), s.start)),
+    );
   if (WEATHER.test(m.text) && !/\bICE\b|I\.C\.E/.test(raw)) immigration = immigration.filter((s) => s.text !== "ice");
   // "ICE vehicles ... EVs": internal combustion engines.
   if (/(?:^| )(?:evs?|electric|hybrids?|combustion)(?: |$)/.test(m.text)) {
@@ -381,6 +389,7 @@ function readSituation(question: string, m: Matcher, options: ReadOptions): Read
   // "asks if a patient came in last night" is a question about a person, not a way in.
   else if (asksInformation && agentsInvolved) request = "information";
   else if (explicitEntry && agentsInvolved) request = "entry";
+  else if (detainedPerson && agentsInvolved && !asksInformation) request = "general";
   else if (information && agentsInvolved) request = "information";
   else if (presentAtSite) request = "entry";
   // Agents holding a warrant or an ICE form, and nothing else asked: they want to come in.

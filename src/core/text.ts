@@ -239,7 +239,10 @@ export function normalize(text: string, lex: CompiledLexicon): string {
     if (anchors && !anchors.some((a) => s.includes(a))) continue;
     pattern.lastIndex = 0;
     s = s.replace(pattern, replacement);
-  }
+  } // A parenthesis sets off an aside, as a comma does: "(Homeland Security, not Homeless
+  // Services) are prying". After the rewrites, which read "287(g)".
+  if (s.includes("(")) s = s.replace(/[()]/g, " , ");
+
   // Possessives read as the word itself ("the library's guard" -> "the library guard").
   s = s.replace(/(\w)'s\b/g, "$1").replace(/'/g, "");
   const tokens = s.match(/[a-z0-9]+|[.,;:?!]/g) ?? [];
@@ -390,6 +393,8 @@ export function voiceOf(text: string, span: Span, lex: CompiledLexicon): Voice {
   if (lex.selfCue.test(before)) return "self";
   // The noun phrase says it of itself: "my partner and I", "we are PD".
   if (/^(?:my partner|we |i )/.test(span.text)) return "self";
+  // "ICE asked us school safety agents to ...": an appositive to "us" or "we".
+  if (/(?:^| )(?:us|we)$/.test(before)) return "self";
   // Messages and sentences often open with who is asking: "Sgt at the 7-5.", "ER nurse, night
   // shift", "long day. CO at AMKC", "DOT signal crew, ICE wants ...".
   const sentence = sentenceBefore(text, span.start);
@@ -397,7 +402,9 @@ export function voiceOf(text: string, span: Span, lex: CompiledLexicon): Voice {
     sentence.split(" ").filter(Boolean).length <= 3 &&
     !NOT_THE_ASKER.test(sentence) &&
     (sentence.trim() === "" ? true : !/[,;:]/.test(sentence)) &&
-    lex.describes.test(text.slice(span.end))
+    lex.describes.test(text.slice(span.end)) &&
+    // "Officer: 'just tell me ...'" is a line of dialogue, not the asker.
+    !(/^ :/.test(text.slice(span.end)) && /^(?:officer|agent|agents|officers)$/.test(span.text))
   ) {
     return "self";
   }
