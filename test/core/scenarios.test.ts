@@ -49,7 +49,10 @@ describe.skipIf(!existsSync(PUBLIC))(`public scenarios (${PUBLIC})`, () => {
     const misses = answerAll(PUBLIC).flatMap(({ line, scenario, answer }) =>
       Object.entries(scenario.facts ?? {})
         .filter(([fact, value]) => value !== undefined && answer.facts[fact as keyof typeof answer.facts] !== value)
-        .map(([fact, value]) => `line ${line}: ${fact} expected ${value}, got ${answer.facts[fact as keyof typeof answer.facts]}`),
+        .map(
+          ([fact, value]) =>
+            `line ${line}: ${fact} expected ${value}, got ${answer.facts[fact as keyof typeof answer.facts]}`,
+        ),
     );
     expect(misses).toEqual([]);
   });
