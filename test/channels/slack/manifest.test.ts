@@ -122,7 +122,8 @@ describe("manifest.yml", () => {
 
   it("asks for least-privilege bot scopes: what the events and replies need, nothing more", () => {
     const scopes = manifest.oauth_config?.scopes?.bot ?? [];
-    const needed = new Set(["commands", "chat:write"]);
+    // usergroups:read: who is legal staff when the escalation settings name a user group.
+    const needed = new Set(["commands", "chat:write", "usergroups:read"]);
     for (const event of manifest.settings?.event_subscriptions?.bot_events ?? []) {
       expect(event in SCOPE_OF_EVENT).toBe(true);
       const scope = SCOPE_OF_EVENT[event];

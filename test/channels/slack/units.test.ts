@@ -1,10 +1,14 @@
 /** Small parts of the Slack adapter: subcommands, retries, profiles, configuration. */
+import { webApi } from "@slack/bolt";
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "../../../src/channels/slack/answers.js";
 import { plainText } from "../../../src/channels/slack/app.js";
 import { RecentIds } from "../../../src/channels/slack/dedupe.js";
 import { parseRoleWords } from "../../../src/channels/slack/labels.js";
-import { MemoryProfileStore } from "../../../src/channels/slack/profile-store.js";
+import { DatabaseProfileStore, MemoryProfileStore } from "../../../src/channels/slack/profile-store.js";
+import { isCasesCommand } from "../../../src/channels/slack/escalation.js";
+import { deliveryErrorOf, parseMessageId } from "../../../src/channels/slack/gateway.js";
+import { DatabaseUnavailable } from "../../../src/db/errors.js";
 import { ConfigError, readConfig } from "../../../src/config/index.js";
 
 describe("subcommands", () => {
@@ -124,5 +128,104 @@ describe("configuration", () => {
     expect(
       readConfig({ SLACK_BOT_TOKEN: "x", SLACK_SIGNING_SECRET: "s", ICE_PROTOCOL_TODAY: "2019-01-02" }).today(),
     ).toBe("2019-01-02");
+  });
+});
+
+describe("escalation settings in the environment", () => {
+  const slack = { SLACK_BOT_TOKEN: "x", SLACK_SIGNING_SECRET: "s" };
+
+  it("reads ESCALATION_CONFIG, DATABASE_URL and PGLITE_DATA_DIR with Slack", () => {
+    expect(readConfig(slack)).toMatchObject({ database: {} });
+    expect(readConfig(slack).escalationConfigPath).toBeUndefined();
+    expect(
+      readConfig({
+        ...slack,
+        ESCALATION_CONFIG: "config/escalation.yaml",
+        DATABASE_URL: "postgresql://bot@db:5432/ice",
+        PGLITE_DATA_DIR: "/var/lib/ice",
+      }),
+    ).toMatchObject({
+      escalationConfigPath: "config/escalation.yaml",
+      database: { url: "postgresql://bot@db:5432/ice", dataDir: "/var/lib/ice" },
+    });
+  });
+
+  it("refuses a DATABASE_URL that is not PostgreSQL, naming it", () => {
+    expect(() => readConfig({ ...slack, DATABASE_URL: "mysql://db/ice" })).toThrow(/DATABASE_URL/);
+  });
+
+  it("without a chat platform, reads none of them (npm start keeps the terminal chat)", () => {
+    expect(readConfig({ ESCALATION_CONFIG: "x.yaml", DATABASE_URL: "nope" })).not.toHaveProperty("database");
+  });
+
+  it("knows `/ice-protocol cases`", () => {
+    for (const text of ["cases", " Cases ", "my cases", "casos", "mis casos"]) expect(isCasesCommand(text)).toBe(true);
+    for (const text of ["case", "cases of ICE at schools", "", "help"]) expect(isCasesCommand(text)).toBe(false);
+  });
+});
+
+describe("the Slack gateway's errors, as the outbox needs them", () => {
+  it("429 waits for Retry-After; 5xx and network errors are retried; permanent refusals are not", () => {
+    const limited = deliveryErrorOf(new webApi.WebAPIRateLimitedError(30), "card");
+    expect(limited).toMatchObject({ retryable: true, retryAfterMs: 30_000 });
+    const http500 = deliveryErrorOf(new webApi.WebAPIHTTPError(500, "Internal Server Error", {}, ""), "card");
+    expect(http500).toMatchObject({ retryable: true, retryAfterMs: undefined });
+    expect(deliveryErrorOf(new webApi.WebAPIHTTPError(400, "Bad Request", {}, ""), "card").retryable).toBe(false);
+    for (const error of ["channel_not_found", "not_in_channel", "invalid_blocks", "is_archived", "invalid_auth"]) {
+      expect(deliveryErrorOf(new webApi.WebAPIPlatformError({ ok: false, error }), "card").retryable).toBe(false);
+    }
+    expect(deliveryErrorOf(new webApi.WebAPIPlatformError({ ok: false, error: "internal_error" }), "c").retryable).toBe(
+      true,
+    );
+    expect(deliveryErrorOf(new Error("socket hang up"), "card").retryable).toBe(true);
+  });
+
+  it("records messages as <channel>:<ts>", () => {
+    expect(parseMessageId("C0LEGAL:1700000000.000100")).toEqual({ channel: "C0LEGAL", ts: "1700000000.000100" });
+    expect(parseMessageId("1700000000.000100")).toBeUndefined();
+    expect(parseMessageId(undefined)).toBeUndefined();
+  });
+});
+
+describe("roles kept in the database", () => {
+  const key = { platform: "slack" as const, tenant: "T1", user: "U1" };
+
+  it("reads and writes the database store, and keeps answering from memory while it is down", async () => {
+    const rows = new Map<string, string>();
+    let down = false;
+    const store = {
+      async get(_platform: string, userId: string) {
+        if (down) throw new DatabaseUnavailable("down");
+        const role = rows.get(userId);
+        return role ? { role: role as "doe" } : null;
+      },
+      async set(p: { userId: string; role: string }) {
+        if (down) throw new DatabaseUnavailable("down");
+        rows.set(p.userId, p.role);
+      },
+    };
+    const errors: unknown[] = [];
+    const profiles = new DatabaseProfileStore({ store: () => store, onError: (e) => errors.push(e) });
+    await profiles.setRole(key, "doe");
+    expect(rows.get("U1")).toBe("doe");
+    expect(await profiles.getRole(key)).toBe("doe");
+    down = true;
+    expect(await profiles.getRole(key)).toBe("doe");
+    await profiles.setRole(key, "nypd");
+    expect(await profiles.getRole(key)).toBe("nypd");
+    expect(errors.length).toBeGreaterThan(0);
+    down = false;
+    await profiles.setRole(key, undefined);
+    expect(rows.get("U1")).toBe("unknown");
+    expect(await profiles.getRole(key)).toBeUndefined();
+  });
+
+  it("answers from memory when the database is slow, so an answer never waits for it", async () => {
+    const slow = { get: () => new Promise<never>(() => undefined), set: () => new Promise<never>(() => undefined) };
+    const profiles = new DatabaseProfileStore({ store: () => slow, timeoutMs: 50 });
+    const started = Date.now();
+    await profiles.setRole(key, "health");
+    expect(await profiles.getRole(key)).toBe("health");
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });
