@@ -351,6 +351,60 @@ describe.each(BACKENDS)("Slack escalation on %s", (name) => {
     await eventually(async () => (await caseRow(ref))?.ownerId === GROUP_LAWYER);
   });
 
+  it("50 legal staff clicking Claim at once leave one owner; the others are told it is taken", async () => {
+    const { ref } = await askAndEscalate(ASKER, "1700000850.000100");
+    await h.bot.tick();
+    const card = cards()[0]!;
+    api.reset();
+    await Promise.all(GROUP_LAWYERS.map((l) => clickCard(card, "case:claim", l.userId)));
+    await api.waitFor(() => api.responses.length === GROUP_LAWYERS.length - 1, 20_000);
+    const row = (await caseRow(ref))!;
+    expect(row.status).toBe("claimed");
+    expect(GROUP_LAWYERS.map((l) => l.userId)).toContain(row.ownerId);
+    for (const r of api.responses) expect(blocksText(blocksOf(r.body))).toMatch(/already been claimed/);
+    expect(await env.db.prisma.caseEvent.count({ where: { kind: "case.claimed" } })).toBe(1);
+    expect(api.callsTo("usergroups.users.list")).toHaveLength(1); // members cached
+    await h.bot.tick();
+    expect(api.callsTo("chat.update")).toHaveLength(1);
+    expect(blocksText(api.callsTo("chat.update")[0]!.args.blocks)).toContain(`<@${row.ownerId}>`);
+  });
+
+  it("a bot stopped between the click and the Slack post delivers the card after a restart, once", async () => {
+    const { ref } = await askAndEscalate(ASKER, "1700000860.000100");
+    await h.bot.stop(); // before any tick: the card is only in the outbox
+    expect(cards()).toHaveLength(0);
+    h = await boot(api, { database: await env.restart() });
+    await h.bot.tick();
+    await h.bot.tick();
+    expect(cards()).toHaveLength(1);
+    expect(blocksText(cards()[0]!.args.blocks)).toContain(`Case ${ref}`);
+    expect(posts(ASKER)).toHaveLength(1);
+  });
+
+  it("reminders: an unclaimed case re-pings its thread and the backup; an idle claimed one its owner", async () => {
+    const { ref } = await askAndEscalate(ASKER, "1700000870.000100");
+    await h.bot.tick();
+    const card = cards()[0]!;
+    const cardTs = (card.result as Json).ts as string;
+    api.reset();
+    h.clock.advanceMinutes(config.queues["doe-legal"].reminders.unclaimedMinutes);
+    await h.bot.tick();
+    const ping = posts(LEGAL_CHANNEL, (c) => c.args.thread_ts === cardTs)[0]!;
+    expect(String(ping.args.reply_broadcast)).toBe("true");
+    expect(ping.args.text).toMatch(new RegExp(`${ref} has waited 15 minutes and nobody has claimed it`));
+    const backup = posts(config.queues["doe-legal"].slack!.backup!)[0]!;
+    expect(blocksText(backup.args.blocks)).toContain(`<#${LEGAL_CHANNEL}>`);
+
+    await clickCard(card, "case:claim", LAWYER_ID);
+    await eventually(async () => (await caseRow(ref))?.status === "claimed");
+    await h.bot.tick();
+    api.reset();
+    h.clock.advanceMinutes(config.queues["doe-legal"].reminders.idleMinutes);
+    await h.bot.tick();
+    expect(blocksText(posts(LAWYER_ID)[0]!.args.blocks)).toMatch(new RegExp(`Your case ${ref} has had no activity`));
+    expect(api.refused).toEqual([]);
+  });
+
   it("`/ice-protocol cases`: an employee sees only their own; legal staff the open cases of their queues", async () => {
     await h.slack.command("role school", { user: ASKER });
     await h.slack.command("role school", { user: OTHER });
