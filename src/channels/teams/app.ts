@@ -411,9 +411,25 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
   };
 
   // ---- Typed messages
+  /**
+   * A message typed in a case's thread (legal staff @mention the bot there): it goes to the
+   * employee, as "Message the employee" would send it, instead of being read as a question.
+   */
+  const inCaseThread = async (context: TurnContext, text: string): Promise<boolean> => {
+    const a = context.activity;
+    const thread = a.conversation?.id ?? "";
+    if (!escalation || !isPublic(a) || !thread.includes(";messageid=") || !a.from?.aadObjectId) return false;
+    if (parseCommand(text).kind !== "ask") return false;
+    const found = await escalation.service.caseForCardMessage(TEAMS, thread);
+    if (!found) return false;
+    await onCase(context, { ice: "case", op: "message", caseId: found.id, text });
+    return true;
+  };
+
   const onText = async (context: TurnContext) => {
     const a = context.activity;
     const text = typedText(a);
+    if (await inCaseThread(context, text)) return;
     const command = parseCommand(text);
     const user = userOf(a);
     switch (command.kind) {

@@ -223,6 +223,17 @@ describe("escalation from Teams", () => {
         .map(textOf),
     ).toContain(`${c.ref}: the employee wrote: They are leaving now.`);
 
+    // Lee can also just write in the case thread, @mentioning the bot: it goes to Ana too.
+    mark = connector.records.length;
+    await teams.say(lee, inThread, "Are they still there?");
+    expect(since(mark).map(textOf)).toEqual([`${c.ref}: message sent to the employee.`]);
+    await deliver(e);
+    expect(
+      since(mark)
+        .filter((r) => r.conversationId === dm.conversation.id)
+        .map(textOf)[0],
+    ).toContain("Are they still there?");
+
     // Lee resolves with an outcome and a note; Ana is told, with the note.
     mark = connector.records.length;
     await teams.click(lee, inThread, thread.id, submitAction(claimedCard, "Resolve case"), {
@@ -253,6 +264,7 @@ describe("escalation from Teams", () => {
       "case.claimed",
       "message.legal",
       "message.asker",
+      "message.legal",
       "case.resolved",
       "case.reopened",
     ]);
