@@ -4,7 +4,7 @@
  * (in place of login.botframework.com), and signs tokens as the Bot Connector does. An
  * unsigned, wrongly signed, expired or misaddressed request gets 401 and nothing runs.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Server } from "node:http";
 import type { ServiceClientCredentialsFactory } from "botframework-connector";
 import { createEngine } from "../../../src/core/engine.js";
@@ -42,6 +42,8 @@ let botUrl: string;
 const ana = teamsUser("Ana Employee", "11111111-1111-4111-8111-111111111111");
 
 beforeAll(async () => {
+  // botframework-connector prints every token it rejects to the console; the 401s are the test.
+  vi.spyOn(console, "error").mockImplementation(() => undefined);
   connector = await new FakeConnector().start();
   const app = createTeamsApp({
     config: {
@@ -63,6 +65,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  vi.restoreAllMocks();
   await new Promise((r) => server?.close(r));
   await connector?.close();
 });
