@@ -405,6 +405,26 @@ describe.each(BACKENDS)("Slack escalation on %s", (name) => {
     expect(api.refused).toEqual([]);
   });
 
+  it("while a case is open, the asker's next direct message goes to it; once resolved, DMs are answered again", async () => {
+    const { ref } = await askAndEscalate(ASKER, "1700000880.000100");
+    await h.bot.tick();
+    api.reset();
+    const dm = { type: "message", channel_type: "im", channel: "D0ASKER001", user: ASKER };
+    await h.slack.event({ ...dm, text: "They just left through the side door.", ts: "1700000881.000100" });
+    const confirm = await api.waitFor(() => posts("D0ASKER001")[0]);
+    expect(confirm.args.thread_ts).toBeUndefined();
+    expect(confirm.args.text).toBe(`Sent to the legal staff on case ${ref}.`);
+    await h.bot.tick();
+    const relayed = posts(LEGAL_CHANNEL, (c) => c.args.thread_ts !== undefined)[0]!;
+    expect(blocksText(relayed.args.blocks)).toContain("They just left through the side door.");
+
+    await h.bot.escalation()!.service.resolve(ref, LAWYER, "no-action-needed", null);
+    api.reset();
+    await h.slack.event({ ...dm, text: QUESTION, ts: "1700000882.000100" });
+    const answered = await api.waitFor(() => posts("D0ASKER001")[0]);
+    expect(answered.args.text).toBe(engine.ask(QUESTION, { today: TODAY }).headline);
+  });
+
   it("`/ice-protocol cases`: an employee sees only their own; legal staff the open cases of their queues", async () => {
     await h.slack.command("role school", { user: ASKER });
     await h.slack.command("role school", { user: OTHER });
