@@ -21,7 +21,7 @@ import {
   type OutboxMessage,
 } from "../../../src/escalation/index.js";
 import { useBackend } from "../../support/backends.js";
-import { RecordingGateway } from "../../escalation/fixtures.js";
+import { FakeClock, RecordingGateway } from "../../escalation/fixtures.js";
 import {
   cardOf,
   cardText,
@@ -46,13 +46,15 @@ const ana = teamsUser("Ana Employee", "11111111-1111-4111-8111-111111111111");
 const lee = teamsUser("Lee Lawyer", "aaaaaaaa-0000-4000-8000-00000000aaaa");
 const ned = teamsUser("Ned Nosy", "bbbbbbbb-0000-4000-8000-00000000bbbb");
 
+const BACKUP = "cccccccc-0000-4000-8000-00000000cccc";
+
 function escalationConfig(withSlack: boolean): EscalationConfig {
   return parseEscalationConfig({
     queues: {
       "doe-legal": {
         phone: "+1 212-555-0101",
         ...(withSlack ? { slack: { channel: "CDOELEGAL1", staff: { users: ["ULAWYER001"] } } } : {}),
-        teams: { channel: LEGAL_CHANNEL, staff: { aadObjectIds: [lee.aadObjectId.toUpperCase()] } },
+        teams: { channel: LEGAL_CHANNEL, staff: { aadObjectIds: [lee.aadObjectId.toUpperCase()] }, backup: BACKUP },
       },
       "nypd-legal": {
         phone: "+1 646-555-0102",
@@ -97,7 +99,7 @@ afterEach(async () => {
   escalation = undefined;
 });
 
-async function connect(withSlack: boolean, slack?: RecordingGateway): Promise<Escalation> {
+async function connect(withSlack: boolean, slack?: RecordingGateway, clock?: FakeClock): Promise<Escalation> {
   const config = escalationConfig(withSlack);
   escalation = await startEscalation({
     config,
@@ -105,6 +107,7 @@ async function connect(withSlack: boolean, slack?: RecordingGateway): Promise<Es
     gateways: { teams: app.gateway, ...(slack ? { slack } : {}) },
     database: env.db,
     intervalMs: 0,
+    ...(clock ? { clock: clock.now } : {}),
   });
   app.useEscalation({ service: escalation.service, profiles: escalation.profiles, config });
   return escalation;
@@ -334,5 +337,33 @@ describe("escalation from Teams", () => {
       ana.aadObjectId,
     );
     expect(kept?.conversation).toMatchObject({ id: chat.conversationId, conversationType: "personal" });
+  });
+
+  it("reminds the channel thread and the queue's backup (by a 1:1 chat) when nobody claims", async () => {
+    const clock = new FakeClock("2026-11-22T15:00:00.000Z");
+    const e = await connect(false, undefined, clock);
+    const answer = engine.ask("ICE agents are at the front desk of my school without a warrant", {
+      today: TODAY,
+      role: "doe",
+    });
+    const opened = await e.service.escalate(
+      answer,
+      { platform: "teams", userId: ana.aadObjectId, role: "doe" },
+      "k-reminder",
+    );
+    await deliver(e);
+    const thread = theCaseThread();
+    clock.advanceMinutes(16);
+    const mark = connector.records.length;
+    await deliver(e);
+    const out = since(mark);
+    expect(out.filter((r) => r.conversationId === thread.conversationId).map(textOf)).toEqual([
+      `${opened.ref} has waited 16 minutes and nobody has claimed it.`,
+    ]);
+    const chat = out.find((r) => r.kind === "chat" && JSON.stringify(r.activity).includes(BACKUP))!;
+    expect(chat).toBeDefined();
+    expect(out.filter((r) => r.conversationId === chat.conversationId && r.kind !== "chat").map(textOf)).toEqual([
+      `${opened.ref} has waited 16 minutes and nobody has claimed it (you are the backup for doe-legal).`,
+    ]);
   });
 });
