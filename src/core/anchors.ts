@@ -6,7 +6,7 @@
  * anchors and always runs. A test compares every pattern's matches with and without this
  * shortcut over all scenario questions.
  */
-import { topLevelAlternatives } from "../policy/pattern.js";
+import { closingParen, topLevelAlternatives } from "../policy/pattern.js";
 
 export { topLevelAlternatives };
 
@@ -21,30 +21,6 @@ interface Analysis {
 }
 
 const ANY: Analysis = { anchors: null, nullable: false };
-
-/** Index of the `)` closing the group opened at `open`. */
-function closingParen(source: string, open: number): number {
-  let depth = 0;
-  let inClass = false;
-  for (let i = open; i < source.length; i++) {
-    const c = source[i];
-    if (c === "\\") {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === "]") inClass = false;
-      continue;
-    }
-    if (c === "[") inClass = true;
-    else if (c === "(") depth++;
-    else if (c === ")") {
-      depth--;
-      if (depth === 0) return i;
-    }
-  }
-  return -1;
-}
 
 /** A quantifier at `i`: its length, and whether it allows zero repetitions. */
 function quantifierAt(source: string, i: number): { length: number; zero: boolean } {

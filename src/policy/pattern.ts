@@ -1,16 +1,14 @@
 /**
  * Small facts about the lexicon's regular expressions, shared by the pack's validation
- * and the core's pattern analysis.
+ * and the core's pattern analysis. Both run once, when the pack is loaded.
  */
 
-/** Splits a pattern on its top-level `|`, respecting groups, classes and escapes. */
-export function topLevelAlternatives(source: string): string[] {
-  const out: string[] = [];
+/** A pattern's characters outside escapes and character classes, with the group depth before each. */
+function* structure(source: string, from = 0): Generator<[index: number, char: string, depth: number]> {
   let depth = 0;
   let inClass = false;
-  let start = 0;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i];
+  for (let i = from; i < source.length; i++) {
+    const c = source[i]!;
     if (c === "\\") {
       i++;
       continue;
@@ -19,14 +17,32 @@ export function topLevelAlternatives(source: string): string[] {
       if (c === "]") inClass = false;
       continue;
     }
-    if (c === "[") inClass = true;
-    else if (c === "(") depth++;
+    if (c === "[") {
+      inClass = true;
+      continue;
+    }
+    yield [i, c, depth];
+    if (c === "(") depth++;
     else if (c === ")") depth--;
-    else if (c === "|" && depth === 0) {
+  }
+}
+
+/** Splits a pattern on its top-level `|`, respecting groups, classes and escapes. */
+export function topLevelAlternatives(source: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (const [i, c, depth] of structure(source)) {
+    if (c === "|" && depth === 0) {
       out.push(source.slice(start, i));
       start = i + 1;
     }
   }
   out.push(source.slice(start));
   return out;
+}
+
+/** Index of the `)` closing the group opened at `open`, or -1. */
+export function closingParen(source: string, open: number): number {
+  for (const [i, c, depth] of structure(source, open)) if (c === ")" && depth === 1) return i;
+  return -1;
 }
