@@ -4,7 +4,9 @@
  * MicrosoftAppPassword (or TEAMS_LOCAL=1) the Teams bot on /api/messages (on Slack's PORT when
  * both run), with their database (PGlite under
  * ./data/pglite, or DATABASE_URL) and, when ESCALATION_CONFIG names the settings, escalation
- * to legal staff (cases, the outbox and reminder loops). With no platform configured it
+ * to legal staff (cases, the outbox and reminder loops), and, when a model is configured
+ * (OPENAI_API_KEY / OPENAI_BASE_URL / OPENAI_MODEL, or AZURE_OPENAI_*), checked phrasing of
+ * the cited excerpts that updates each answer in place after the rules' answer. With no platform configured it
  * runs the main job on the embedded defaults: an interactive chat in the terminal on the same
  * core (or, when standard input is not a terminal, usage and a clean exit).
  */
@@ -21,16 +23,21 @@ try {
 }
 
 if (config.slack || config.teams) {
-  const [{ startSlackBot }, { createEngine }, { loadPack }, escalationConfig, { DEFAULT_DATA_DIR }] = await Promise.all(
-    [
+  const [{ startSlackBot }, { createEngine }, { loadPack }, escalationConfig, { DEFAULT_DATA_DIR }, phrasingModule] =
+    await Promise.all([
       import("./channels/slack/bot.js"),
       import("./core/engine.js"),
       import("./policy/load.js"),
       import("./escalation/config.js"),
       import("./db/database.js"),
-    ],
-  );
+      import("./phrasing/index.js"),
+    ]);
   const engine = createEngine(loadPack());
+  // Phrasing: off (no error, no difference) unless a model is configured; one line says which.
+  const phrasingConfig = phrasingModule.loadPhrasingConfig(process.env);
+  for (const warning of phrasingConfig.warnings) process.stderr.write(`ice-protocol: ${warning}\n`);
+  process.stdout.write(`ice-protocol: ${phrasingModule.describePhrasingConfig(phrasingConfig)}\n`);
+  const phraser = phrasingConfig.enabled ? new phrasingModule.PhrasingService(phrasingConfig) : undefined;
   // Escalation settings: validated now; one line naming the setting, and exit, if one is wrong.
   let escalation: import("./escalation/config.js").EscalationConfig | undefined;
   if (config.escalationConfigPath) {
@@ -66,6 +73,7 @@ if (config.slack || config.teams) {
         today: config.today,
         db: database,
         ...(escalation ? { escalation } : {}),
+        ...(phraser ? { phraser } : {}),
       });
     } catch (error) {
       // A bad token, Slack unreachable, the port taken, a migration that fails: one line, then exit.
@@ -101,6 +109,7 @@ if (config.slack || config.teams) {
         today: config.today,
         db: database,
         ...(escalation ? { escalation } : {}),
+        ...(phraser ? { phraser } : {}),
         // One escalation per process: with Slack running it (and the database), Teams shares it.
         ...(slackBot ? { shared: { escalation: () => slackBot.escalation() } } : {}),
         ...(server ? { server } : {}),

@@ -6,6 +6,7 @@
  */
 import type { Answer } from "../../core/decide.js";
 import type { Engine } from "../../core/engine.js";
+import { deliverAnswer, type Phraser, type PhrasedView } from "../../phrasing/index.js";
 import type { FactName, Facts, Role } from "../../policy/vocabulary.js";
 import {
   answerMessage,
@@ -16,6 +17,7 @@ import {
   rolePickerMessage,
   roleSavedMessage,
   sourcesMessage,
+  type AnswerView,
   type SlackMessage,
 } from "./blocks.js";
 import { EXAMPLES, parseRoleWords } from "./labels.js";
@@ -52,17 +54,51 @@ export interface SlackAnswersOptions {
   engine: Engine;
   today: () => string;
   profiles: ProfileStore;
+  /** Checked phrasing of citations (optional): answers are sent at once, then updated. */
+  phraser?: Phraser;
 }
+
+/** Replaces a sent answer with its phrased version; resolves to whether it ran and succeeded. */
+export type PhrasedUpdate = (
+  update: (message: SlackMessage) => Promise<void>,
+) => Promise<{ updated: boolean; error?: unknown }>;
 
 export class SlackAnswers {
   readonly #engine: Engine;
   readonly #today: () => string;
   readonly #profiles: ProfileStore;
+  readonly #phraser: Phraser | undefined;
+  /** Answers whose phrasing is on its way, by the message sent first. */
+  readonly #pending = new WeakMap<SlackMessage, PhrasedUpdate>();
 
   constructor(options: SlackAnswersOptions) {
     this.#engine = options.engine;
     this.#today = options.today;
     this.#profiles = options.profiles;
+    this.#phraser = options.phraser;
+  }
+
+  /**
+   * For an answer message this class returned: a hook that runs `update` once with the
+   * phrased message if checked phrasing arrives within its budget (else never). Undefined
+   * when there is nothing to wait for (phrasing off, a cache hit already shown, not an answer).
+   */
+  phrasingOf(message: SlackMessage): PhrasedUpdate | undefined {
+    return this.#pending.get(message);
+  }
+
+  /** The rules' answer rendered now; phrasing, when on, started in parallel. */
+  #answerMessage(view: Omit<AnswerView, "phrased">, question?: string): SlackMessage {
+    const delivery = deliverAnswer(view.answer, this.#phraser, {
+      language: view.answer.language,
+      ...(question ? { question } : {}),
+    });
+    const render = (phrased: PhrasedView<Answer>) => answerMessage({ ...view, phrased });
+    const message = render(delivery.first);
+    if (this.#phraser?.enabled && delivery.first.phrasing.status === "template") {
+      this.#pending.set(message, (update) => delivery.onPhrased((phrased) => update(render(phrased))));
+    }
+    return message;
   }
 
   get pack() {
@@ -103,12 +139,15 @@ export class SlackAnswers {
     const profileRole = await this.#profiles.getRole(who);
     const today = this.#today();
     const answer = this.#engine.ask(question, { today, ...(profileRole ? { role: profileRole } : {}) });
-    return answerMessage({
-      answer,
-      state: stateOf(answer, today),
-      ...(profileRole ? { profileRole } : {}),
-      ...(where.publicThread ? { publicThread: true } : {}),
-    });
+    return this.#answerMessage(
+      {
+        answer,
+        state: stateOf(answer, today),
+        ...(profileRole ? { profileRole } : {}),
+        ...(where.publicThread ? { publicThread: true } : {}),
+      },
+      question,
+    );
   }
 
   async askExample(
@@ -134,7 +173,7 @@ export class SlackAnswers {
     const today = this.#today();
     const overrides: Partial<Facts> = corrected ? { [corrected]: state.facts[corrected] } : {};
     const answer = this.#engine.reanswer(state, { today, ...(state.date ? { date: state.date } : {}), overrides });
-    return answerMessage({
+    return this.#answerMessage({
       answer,
       state: { ...stateOf(answer, today), ...(state.date ? { date: state.date } : {}) },
       ...(profileRole ? { profileRole } : {}),

@@ -9,6 +9,9 @@
  * - Clicks: acknowledged at once, then the answer is replaced in place, through the click's
  *   response_url for ephemeral answers (they cannot be chat.update'd) or chat.update.
  * - Retried events (same event_id, X-Slack-Retry-Num) are answered once.
+ * - With a phraser (phrasing configured), every answer is still sent at once from the rules;
+ *   when checked phrasing arrives within its budget the same message is updated in place
+ *   (response_url with replace_original for ephemeral answers, chat.update otherwise).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -24,6 +27,7 @@ import {
 } from "@slack/bolt";
 import type { Engine } from "../../core/engine.js";
 import type { SlackConfig } from "../../config/index.js";
+import type { Phraser } from "../../phrasing/index.js";
 import { FACT_NAMES, FACT_VALUES, ROLES, type FactName, type Role } from "../../policy/vocabulary.js";
 import { SlackAnswers } from "./answers.js";
 import { ACTIONS, errorMessage, homeView, roleSavedMessage, stateInBlockId, type SlackMessage } from "./blocks.js";
@@ -42,6 +46,8 @@ export interface SlackAppOptions {
   profiles?: ProfileStore;
   /** Cases with legal staff (escalation.ts); without it the escalate button shows who to call. */
   escalation?: SlackEscalationOptions;
+  /** Checked phrasing of citations (optional): answers are updated in place when it arrives. */
+  phraser?: Phraser;
   logger?: Logger;
   logLevel?: LogLevel;
 }
@@ -109,7 +115,12 @@ export function plainText(text: string, botUserId?: string): string {
 export async function startSlackApp(options: SlackAppOptions): Promise<RunningSlackApp> {
   const { config, engine, today } = options;
   const profiles = options.profiles ?? new MemoryProfileStore();
-  const answers = new SlackAnswers({ engine, today, profiles });
+  const answers = new SlackAnswers({
+    engine,
+    today,
+    profiles,
+    ...(options.phraser ? { phraser: options.phraser } : {}),
+  });
   const identity = await botIdentity(config, options.logger);
   let ready = false;
   const isReady = () => ready;
@@ -154,10 +165,26 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     await next();
   });
 
+  /** When `message` is an answer whose phrasing is on its way: update it in place on arrival. */
+  const updateWhenPhrased = (
+    message: SlackMessage,
+    logger: Logger,
+    update: (phrased: SlackMessage) => Promise<unknown>,
+  ) => {
+    const later = answers.phrasingOf(message);
+    if (!later) return;
+    void later(async (phrased) => {
+      await update(phrased);
+    }).then((r) => {
+      // The error's name only: never a message body, which may hold the question.
+      if (r.error) logger.warn(`could not update an answer with its phrasing: ${(r.error as Error).name}`);
+    });
+  };
+
   const cases = registerEscalation(app, { answers, ...(options.escalation ? { escalation: options.escalation } : {}) });
 
   // ---- /ice-protocol: the answer is the acknowledgement itself.
-  app.command(COMMAND, async ({ command, ack, logger }) => {
+  app.command(COMMAND, async ({ command, ack, respond, logger }) => {
     let message: SlackMessage;
     try {
       const text = plainText(command.text ?? "");
@@ -169,6 +196,9 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       message = errorMessage(SLACK_ERROR);
     }
     await ack({ response_type: "ephemeral", ...message });
+    updateWhenPhrased(message, logger, (phrased) =>
+      respond({ replace_original: true, response_type: "ephemeral", ...phrased }),
+    );
   });
 
   // ---- Direct messages.
@@ -206,7 +236,17 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       logger.error(`direct message failed: ${(error as Error).message}`);
       message = errorMessage(SLACK_ERROR);
     }
-    await client.chat.postMessage({ channel: m.channel, ...(thread ? { thread_ts: thread } : {}), ...message });
+    const posted = await client.chat.postMessage({
+      channel: m.channel,
+      ...(thread ? { thread_ts: thread } : {}),
+      ...message,
+    });
+    if (posted.ts) {
+      const ts = posted.ts;
+      updateWhenPhrased(message, logger, (phrased) =>
+        client.chat.update({ channel: posted.channel ?? m.channel, ts, ...phrased }),
+      );
+    }
   });
 
   // ---- @mentions in channels: answered in a thread, with a reminder that a DM is private.
@@ -230,7 +270,13 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       logger.error(`mention failed: ${(error as Error).message}`);
       message = errorMessage(SLACK_ERROR);
     }
-    await client.chat.postMessage({ channel: m.channel, thread_ts: m.thread_ts ?? m.ts, ...message });
+    const posted = await client.chat.postMessage({ channel: m.channel, thread_ts: m.thread_ts ?? m.ts, ...message });
+    if (posted.ts) {
+      const ts = posted.ts;
+      updateWhenPhrased(message, logger, (phrased) =>
+        client.chat.update({ channel: posted.channel ?? m.channel, ts, ...phrased }),
+      );
+    }
   });
 
   // ---- App Home.
@@ -289,6 +335,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       }
       const message = await answers.reanswer(state, fact, who, { publicThread: isPublicThread(args.body) });
       await replaceInPlace(args, message);
+      updateWhenPhrased(message, app.logger, (phrased) => replaceInPlace(args, phrased));
     };
 
   const factOfAction = (id: string): FactName | undefined => {
@@ -319,7 +366,10 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     await args.ack();
     const index = Number(args.action.action_id.slice(ACTIONS.examplePrefix.length));
     const message = await answers.askExample(index, whoClicked(args.body), { publicThread: isPublicThread(args.body) });
-    if (message) await replaceInPlace(args, message);
+    if (message) {
+      await replaceInPlace(args, message);
+      updateWhenPhrased(message, app.logger, (phrased) => replaceInPlace(args, phrased));
+    }
   });
 
   app.action<BlockAction>(ACTIONS.rolePick, async (args) => {

@@ -12,6 +12,7 @@
  */
 import type { types } from "@slack/bolt";
 import type { Answer } from "../../core/decide.js";
+import type { PhrasedView } from "../../phrasing/index.js";
 import type { PolicyPack } from "../../policy/load.js";
 import { FACT_VALUES, ROLES, type Role } from "../../policy/vocabulary.js";
 import { CORRECTABLE, EXAMPLES, FACT_LABELS, ROLE_LABELS, type CorrectableFact } from "./labels.js";
@@ -143,6 +144,11 @@ export interface AnswerView {
   profileRole?: Role;
   /** The answer sits in a channel thread others can read: remind the asker a DM is private. */
   publicThread?: boolean;
+  /**
+   * Checked phrasing of the citations (deliverAnswer): each citation with a summary shows it,
+   * labelled, above its quote, labelled as the source text. Absent or template: quotes only.
+   */
+  phrased?: PhrasedView<Answer>;
 }
 
 /** Does the asker's role change this answer (who to call, or the decision itself)? */
@@ -243,7 +249,18 @@ export function answerBlocks(view: AnswerView): KnownBlock[] {
       // Verbatim, spacing included (the garbled source is quoted as received); a line break
       // continues the quote on the next line. Very long quotes are cut with an ellipsis.
       const quote = truncate(escapeMrkdwn(c.quote), 900).replaceAll("\n", "\n>");
-      lines.push(`*[${i + 1}]* ${escapeMrkdwn(c.title)}, ${escapeMrkdwn(c.date)}\n>“${quote}”`);
+      const cited = view.phrased?.citations[i];
+      const summary = cited?.id === c.id ? cited.summary : undefined;
+      if (summary && cited) {
+        // The model's checked sentence first, labelled; the quote stays verbatim, labelled.
+        lines.push(
+          `*[${i + 1}]* ${escapeMrkdwn(c.title)}, ${escapeMrkdwn(c.date)}\n` +
+            `_${escapeMrkdwn(summary.label)}:_ ${escapeMrkdwn(truncate(summary.text, 600))}\n` +
+            `_${escapeMrkdwn(cited.sourceText.label)}:_\n>“${quote}”`,
+        );
+      } else {
+        lines.push(`*[${i + 1}]* ${escapeMrkdwn(c.title)}, ${escapeMrkdwn(c.date)}\n>“${quote}”`);
+      }
     });
     blocks.push(...sections(lines, "sources"));
   }

@@ -16,6 +16,7 @@ import type { Engine } from "../../core/engine.js";
 import { createDatabase, type Database, type DatabaseOptions } from "../../db/database.js";
 import { DatabaseUnavailable } from "../../db/errors.js";
 import type { EscalationConfig } from "../../escalation/config.js";
+import type { Phraser } from "../../phrasing/index.js";
 import { configDirectory } from "../../escalation/directory.js";
 import { ProfileStore as StoredProfileStore } from "../../escalation/profiles.js";
 import { startEscalation, type Escalation } from "../../escalation/setup.js";
@@ -30,6 +31,8 @@ export interface SlackBotOptions {
   today: () => string;
   /** Validated escalation settings (ESCALATION_CONFIG); undefined runs without escalation. */
   escalation?: EscalationConfig;
+  /** Checked phrasing of citations (optional; main.ts builds it from the environment). */
+  phraser?: Phraser;
   /** Where the database is: a PostgreSQL URL, else a PGlite folder (default ./data/pglite). */
   db?: DatabaseOptions;
   /** An open database to use instead (tests); the bot does not close it. */
@@ -159,6 +162,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
       engine: options.engine,
       today: options.today,
       profiles: new DatabaseProfileStore({ store: () => profiles }),
+      ...(options.phraser ? { phraser: options.phraser } : {}),
       ...(settings
         ? {
             escalation: {
