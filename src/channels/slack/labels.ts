@@ -75,30 +75,4 @@ export const FACT_LABELS: { [K in CorrectableFact | "role"]: Record<Facts[K], st
   },
 };
 
-/** Example questions (help, App Home). Our own words, so a button may carry its index. */
-export const EXAMPLES = [
-  "ICE agents are at the front desk of my school without a warrant",
-  "Immigration officers want our list of shelter residents",
-  "ICE showed an I-200 form and wants to come into the clinic",
-  "ICE asked us to help with an arrest outside the precinct",
-  "Agents are forcing their way into the office and I feel unsafe",
-  "La migra está en la puerta del refugio, ¿qué hago?",
-] as const;
-
-/** Words people use for their role in `/ice-protocol role ...`. */
-const ROLE_WORDS: [RegExp, Role][] = [
-  [/^(doe|school|schools|teacher|principal|school staff|educator)$/, "doe"],
-  [/^(nypd|police|officer|cop|school safety|school safety agent|ssa)$/, "nypd"],
-  [/^(health|hospital|clinic|nurse|doctor|h\+h|nyc health|health \+ hospitals)$/, "health"],
-  [/^(social-services|social services|shelter|hra|dhs|caseworker|social worker)$/, "social-services"],
-  [/^(corrections|doc|jail|correction officer|rikers)$/, "corrections"],
-  [/^(other-agency|other agency|other|agency|city agency|city worker|city employee)$/, "other-agency"],
-  [/^(legal|lawyer|attorney|counsel)$/, "legal"],
-  [/^(unknown|none|clear|reset|forget)$/, "unknown"],
-];
-
-export function parseRoleWords(text: string): Role | undefined {
-  const words = text.trim().toLowerCase().replace(/\s+/g, " ");
-  for (const [pattern, role] of ROLE_WORDS) if (pattern.test(words)) return role;
-  return undefined;
-}
+export { EXAMPLES, parseRoleWords } from "../common/words.js";
