@@ -179,10 +179,14 @@ function readTeams(env: Env): TeamsConfig | undefined {
       throw new ConfigError(`MicrosoftAppType must be one of ${APP_TYPES.join(", ")}, not "${appType}"`);
     }
     if (!password && appType !== "UserAssignedMSI") {
-      throw new ConfigError("MicrosoftAppPassword is not set: the bot needs it to answer in Teams (or use MicrosoftAppType=UserAssignedMSI)");
+      throw new ConfigError(
+        "MicrosoftAppPassword is not set: the bot needs it to answer in Teams (or use MicrosoftAppType=UserAssignedMSI)",
+      );
     }
     if (appType === "SingleTenant" && !tenantId) {
-      throw new ConfigError("MicrosoftAppType=SingleTenant needs MicrosoftAppTenantId (your Microsoft Entra tenant id)");
+      throw new ConfigError(
+        "MicrosoftAppType=SingleTenant needs MicrosoftAppTenantId (your Microsoft Entra tenant id)",
+      );
     }
   }
   const rawServiceUrl = nonEmpty(env, "TEAMS_SERVICE_URL") ?? TEAMS_DEFAULT_SERVICE_URL;
@@ -190,7 +194,9 @@ function readTeams(env: Env): TeamsConfig | undefined {
   try {
     serviceUrl = new URL(rawServiceUrl);
   } catch {
-    throw new ConfigError(`TEAMS_SERVICE_URL must be a URL such as ${TEAMS_DEFAULT_SERVICE_URL}, not "${rawServiceUrl}"`);
+    throw new ConfigError(
+      `TEAMS_SERVICE_URL must be a URL such as ${TEAMS_DEFAULT_SERVICE_URL}, not "${rawServiceUrl}"`,
+    );
   }
   if (serviceUrl.protocol !== "https:" && !(local && serviceUrl.protocol === "http:")) {
     throw new ConfigError(`TEAMS_SERVICE_URL must be https, not "${rawServiceUrl}"`);
@@ -217,7 +223,9 @@ function readDatabase(env: Env): DatabaseConfig {
   const url = nonEmpty(env, "DATABASE_URL");
   const dataDir = nonEmpty(env, "PGLITE_DATA_DIR");
   if (url && !/^postgres(?:ql)?:\/\//.test(url)) {
-    throw new ConfigError("DATABASE_URL must be a PostgreSQL URL such as postgresql://user@host:5432/ice, or unset for the embedded database");
+    throw new ConfigError(
+      "DATABASE_URL must be a PostgreSQL URL such as postgresql://user@host:5432/ice, or unset for the embedded database",
+    );
   }
   return { ...(url ? { url } : {}), ...(dataDir ? { dataDir } : {}) };
 }

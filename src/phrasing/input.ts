@@ -32,7 +32,10 @@ export interface PhrasingInput {
 }
 
 /** The subset of an Answer phrasing reads; an Answer satisfies it. */
-export type PhrasableAnswer = Pick<Answer, "decision" | "headline" | "steps" | "stepCitations" | "citations" | "language">;
+export type PhrasableAnswer = Pick<
+  Answer,
+  "decision" | "headline" | "steps" | "stepCitations" | "citations" | "language"
+>;
 
 const LANGUAGE_TAG = /^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$/i;
 

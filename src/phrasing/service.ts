@@ -116,9 +116,7 @@ export interface PhrasingDeps {
 // The model's answer, as we require it
 
 const modelOutputSchema = z.object({
-  sentences: z
-    .array(z.object({ citation: z.string().max(200), text: z.string().max(5000) }))
-    .max(200),
+  sentences: z.array(z.object({ citation: z.string().max(200), text: z.string().max(5000) })).max(200),
 });
 
 function responseFormat(input: PhrasingInput) {

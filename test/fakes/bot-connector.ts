@@ -23,7 +23,10 @@ type Json = Record<string, unknown>;
 
 const require = createRequire(import.meta.url);
 const AC = require("adaptivecards/dist/adaptivecards.js") as {
-  AdaptiveCard: new () => { parse(json: unknown, ctx: unknown): void; validateProperties(): { validationEvents: { message: string }[] } };
+  AdaptiveCard: new () => {
+    parse(json: unknown, ctx: unknown): void;
+    validateProperties(): { validationEvents: { message: string }[] };
+  };
   SerializationContext: new () => { eventCount: number; getEventAt(i: number): { message: string } };
 };
 
@@ -47,7 +50,13 @@ const ELEMENTS = new Set([
   "Input.Toggle",
   "Input.ChoiceSet",
 ]);
-const ACTIONS = new Set(["Action.Submit", "Action.OpenUrl", "Action.ShowCard", "Action.ToggleVisibility", "Action.Execute"]);
+const ACTIONS = new Set([
+  "Action.Submit",
+  "Action.OpenUrl",
+  "Action.ShowCard",
+  "Action.ToggleVisibility",
+  "Action.Execute",
+]);
 const VERSIONS = new Set(["1.0", "1.1", "1.2", "1.3", "1.4", "1.5"]);
 /** Teams refuses a bot message over about 100 KB. */
 export const MAX_MESSAGE_BYTES = 100 * 1024;
@@ -74,7 +83,8 @@ export function validateCard(card: unknown): string[] {
       if (!isObject(a)) return fail(p, "must be an object");
       if (!ACTIONS.has(String(a.type))) return fail(p, `unknown action type ${String(a.type)}`);
       if (typeof a.title !== "string" || a.title === "") fail(`${p}.title`, "is required");
-      if (a.type === "Action.Submit" && a.data !== undefined && !isObject(a.data)) fail(`${p}.data`, "must be an object");
+      if (a.type === "Action.Submit" && a.data !== undefined && !isObject(a.data))
+        fail(`${p}.data`, "must be an object");
       if (a.type === "Action.ShowCard") {
         if (!isObject(a.card) || a.card.type !== "AdaptiveCard") return fail(`${p}.card`, "must be an AdaptiveCard");
         elements(a.card.body, `${p}.card.body`);
@@ -190,7 +200,9 @@ export function submitAction(card: Json | undefined, title: string | RegExp): Js
   );
   if (found.length !== 1) {
     const titles = allActions(card).map((a) => String(a.title));
-    throw new Error(`expected one Action.Submit "${String(title)}", found ${found.length} among: ${titles.join(" | ")}`);
+    throw new Error(
+      `expected one Action.Submit "${String(title)}", found ${found.length} among: ${titles.join(" | ")}`,
+    );
   }
   return found[0]!;
 }
@@ -341,7 +353,10 @@ export class FakeConnector {
     const authorization = req.headers.authorization;
     const refuse = (status: number, errors: string[]) => {
       this.rejected.push({ path, status, errors });
-      return { status, body: { error: { code: status === 413 ? "MessageSizeTooBig" : "BadArgument", message: errors.join("; ") } } };
+      return {
+        status,
+        body: { error: { code: status === 413 ? "MessageSizeTooBig" : "BadArgument", message: errors.join("; ") } },
+      };
     };
     if (raw.length > MAX_MESSAGE_BYTES) return refuse(413, [`message of ${raw.length} bytes`]);
     const body = raw.length ? (JSON.parse(raw.toString("utf8")) as Json) : {};
@@ -429,7 +444,12 @@ export function personal(user: TeamsUser): Where {
 /** A thread in a team's channel ("19:...@thread.tacv2;messageid=<root>"). */
 export function channelThread(channel: string, rootId: string): Where {
   return {
-    conversation: { id: `${channel};messageid=${rootId}`, conversationType: "channel", isGroup: true, tenantId: TENANT },
+    conversation: {
+      id: `${channel};messageid=${rootId}`,
+      conversationType: "channel",
+      isGroup: true,
+      tenantId: TENANT,
+    },
     channelData: { tenant: { id: TENANT }, channel: { id: channel }, team: { id: channel } },
   };
 }

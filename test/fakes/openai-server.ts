@@ -139,11 +139,13 @@ export const behaviours = {
     (status: number, times: number, then: Script = behaviours.good(), headers?: Record<string, string>): Script =>
     (view, call, request) =>
       call < times ? { kind: "status", status, ...(headers ? { headers } : {}) } : then(view, call, request),
-  always: (status: number, headers?: Record<string, string>): Script => () => ({
-    kind: "status",
-    status,
-    ...(headers ? { headers } : {}),
-  }),
+  always:
+    (status: number, headers?: Record<string, string>): Script =>
+    () => ({
+      kind: "status",
+      status,
+      ...(headers ? { headers } : {}),
+    }),
   /** Whatever the user message carries, answer with `sentenceFor` (e.g. an obeyed injection). */
   each:
     (sentenceFor: SentenceFor): Script =>
@@ -196,7 +198,8 @@ export async function startFakeOpenAI(initial: Script = behaviours.good()): Prom
         res.writeHead(status, { "content-type": "application/json", ...headers });
         res.end(JSON.stringify(payload));
       };
-      if (req.method !== "POST" || !match) return send(404, { error: { message: "not found", type: "invalid_request_error" } });
+      if (req.method !== "POST" || !match)
+        return send(404, { error: { message: "not found", type: "invalid_request_error" } });
       if (!body) return send(400, { error: { message: "body is not JSON", type: "invalid_request_error" } });
 
       const user = body.messages?.find((m) => m.role === "user")?.content ?? "{}";
@@ -218,7 +221,11 @@ export async function startFakeOpenAI(initial: Script = behaviours.good()): Prom
           case "refusal":
             return send(200, completion(body.model, null, reply.refusal));
           case "status":
-            return send(reply.status, { error: { message: `scripted ${reply.status}`, type: "server_error" } }, reply.headers);
+            return send(
+              reply.status,
+              { error: { message: `scripted ${reply.status}`, type: "server_error" } },
+              reply.headers,
+            );
         }
       };
       if (reply.delayMs) {

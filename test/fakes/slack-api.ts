@@ -175,7 +175,10 @@ class Checker {
           ]);
           this.str(el, "action_id", `${path}.element`, 255, false);
           if (el.placeholder !== undefined) this.text(el.placeholder, `${path}.element.placeholder`, 150, true);
-          if (el.max_length !== undefined && (typeof el.max_length !== "number" || el.max_length > 3000 || el.max_length < 1))
+          if (
+            el.max_length !== undefined &&
+            (typeof el.max_length !== "number" || el.max_length > 3000 || el.max_length < 1)
+          )
             this.fail(`${path}.element.max_length`, "must be a number from 1 to 3000");
         } else this.element(el, `${path}.element`, new Set());
         return;
@@ -780,7 +783,10 @@ export class SlackSender {
         state[blockId][actionId] =
           typeof value === "string"
             ? { type: "plain_text_input", value }
-            : { type: "static_select", selected_option: { text: { type: "plain_text", text: value.value }, value: value.value } };
+            : {
+                type: "static_select",
+                selected_option: { text: { type: "plain_text", text: value.value }, value: value.value },
+              };
       }
     }
     const payload: Json = {

@@ -386,7 +386,9 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     if (!role || !ROLES.includes(role)) return;
     const who = whoClicked(body);
     await answers.setRole(who, role);
-    await client.views.publish({ user_id: body.user.id, view: homeView(await answers.roleOf(who), engine.pack, !!options.escalation),
+    await client.views.publish({
+      user_id: body.user.id,
+      view: homeView(await answers.roleOf(who), engine.pack, !!options.escalation),
     });
   });
 

@@ -90,7 +90,10 @@ export class DatabaseProfileStore implements ProfileStore {
     const store = this.#store();
     if (!store) return;
     try {
-      await withTimeout(store.set({ platform: key.platform, userId: key.user, role: role ?? "unknown" }), this.#timeoutMs);
+      await withTimeout(
+        store.set({ platform: key.platform, userId: key.user, role: role ?? "unknown" }),
+        this.#timeoutMs,
+      );
     } catch (error) {
       this.#onError(error);
     }
