@@ -31,3 +31,36 @@ export function parseRoleWords(text: string): Role | undefined {
   for (const [pattern, role] of ROLE_WORDS) if (pattern.test(words)) return role;
   return undefined;
 }
+
+/** The roles' names, as every surface shows them. */
+export const ROLE_LABELS: Record<Role, string> = {
+  doe: "School staff (DOE)",
+  nypd: "NYPD (including school safety agents)",
+  health: "Hospital or clinic staff",
+  "social-services": "Shelter or social services staff",
+  corrections: "Corrections staff",
+  "other-agency": "Another City agency",
+  legal: "Legal staff or counsel",
+  unknown: "Not set",
+};
+
+/** The facts an asker may correct in "what I understood", in reading order. */
+export const CORRECTABLE = ["place", "requester", "request", "document", "pressure"] as const;
+export type CorrectableFact = (typeof CORRECTABLE)[number];
+
+export type RoleCommand = { kind: "role"; role?: Role; unknownWords?: string } | { kind: "ask"; question: string };
+
+/**
+ * "role nurse", "rol maestra", "role" alone: the role command, or undefined when the line is
+ * not one. "role of ICE agents in schools?" is a question, not a role to set.
+ */
+export function parseRoleCommand(trimmed: string): RoleCommand | undefined {
+  const role = /^(?:role|rol|my role|set role)(?:\s+(.*))?$/s.exec(trimmed.toLowerCase());
+  if (!role) return undefined;
+  const words = role[1]?.trim() ?? "";
+  if (words === "") return { kind: "role" };
+  const parsed = parseRoleWords(words.replace(/^(?:is|=|:|i am|i'm)\s+/, ""));
+  if (parsed) return { kind: "role", role: parsed };
+  if (words.split(/\s+/).length >= 3) return { kind: "ask", question: trimmed };
+  return { kind: "role", unknownWords: words };
+}

@@ -20,7 +20,8 @@ import {
   type AnswerView,
   type SlackMessage,
 } from "./blocks.js";
-import { EXAMPLES, parseRoleWords } from "./labels.js";
+import { parseRoleCommand } from "../common/words.js";
+import { EXAMPLES } from "./labels.js";
 import type { ProfileKey, ProfileStore } from "./profile-store.js";
 import { stateOf, type SlackState } from "./state.js";
 import type { types } from "@slack/bolt";
@@ -37,16 +38,8 @@ export function parseCommand(text: string): Command {
   const lower = trimmed.toLowerCase();
   if (lower === "" || /^(help|ayuda|\?|usage|-h|--help)$/.test(lower)) return { kind: "help" };
   if (/^(sources|fuentes|sources\?)$/.test(lower)) return { kind: "sources" };
-  const role = /^(?:role|rol|my role|set role)(?:\s+(.*))?$/s.exec(lower);
-  if (role) {
-    const words = role[1]?.trim() ?? "";
-    if (words === "") return { kind: "role" };
-    const parsed = parseRoleWords(words.replace(/^(?:is|=|:|i am|i'm)\s+/, ""));
-    if (parsed) return { kind: "role", role: parsed };
-    // "role of ICE agents in schools?" is a question, not a role to set.
-    if (words.split(/\s+/).length >= 3) return { kind: "ask", question: trimmed };
-    return { kind: "role", unknownWords: words };
-  }
+  const role = parseRoleCommand(trimmed);
+  if (role) return role;
   return { kind: "ask", question: trimmed };
 }
 

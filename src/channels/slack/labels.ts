@@ -2,26 +2,15 @@
  * Words for the facts' values as an employee reads them on a phone (menu options, at most
  * 75 characters each), and the example questions shown in help and App Home.
  */
-import type { Facts, Role } from "../../policy/vocabulary.js";
-
-export const ROLE_LABELS: Record<Role, string> = {
-  doe: "School staff (DOE)",
-  nypd: "NYPD (including school safety agents)",
-  health: "Hospital or clinic staff",
-  "social-services": "Shelter or social services staff",
-  corrections: "Corrections staff",
-  "other-agency": "Another City agency",
-  legal: "Legal staff or counsel",
-  unknown: "Not set",
-};
+import type { Facts } from "../../policy/vocabulary.js";
 
 /**
  * The facts the "what I understood" menus let the asker correct, in reading order. The role
  * has its own remembered path (asked in the answer when unknown, `/ice-protocol role`, App
  * Home), so the line only shows it.
  */
-export const CORRECTABLE = ["place", "requester", "request", "document", "pressure"] as const;
-export type CorrectableFact = (typeof CORRECTABLE)[number];
+export { CORRECTABLE, ROLE_LABELS, type CorrectableFact } from "../common/words.js";
+import type { CorrectableFact } from "../common/words.js";
 
 export const FACT_LABELS: { [K in CorrectableFact | "role"]: Record<Facts[K], string> } = {
   place: {

@@ -6,20 +6,8 @@
  */
 import type { Facts, Role } from "../../policy/vocabulary.js";
 
-export const ROLE_LABELS: Record<Role, string> = {
-  doe: "School staff (DOE)",
-  nypd: "NYPD (including school safety agents)",
-  health: "Hospital or clinic staff",
-  "social-services": "Shelter or social services staff",
-  corrections: "Corrections staff",
-  "other-agency": "Another City agency",
-  legal: "Legal staff or counsel",
-  unknown: "Not set",
-};
-
-/** The facts the "Correct what I understood" form offers, in reading order. */
-export const CORRECTABLE = ["place", "requester", "request", "document", "pressure"] as const;
-export type CorrectableFact = (typeof CORRECTABLE)[number];
+export { CORRECTABLE, ROLE_LABELS, type CorrectableFact } from "../common/words.js";
+import { parseRoleCommand, type CorrectableFact } from "../common/words.js";
 
 export const FACT_TITLES: Record<CorrectableFact, string> = {
   place: "Where",
@@ -71,8 +59,6 @@ export const FACT_LABELS: { [K in CorrectableFact]: Record<Facts[K], string> } =
   },
 };
 
-import { parseRoleWords } from "../common/words.js";
-
 export { EXAMPLES, parseRoleWords } from "../common/words.js";
 
 export type Command =
@@ -89,15 +75,7 @@ export function parseCommand(text: string): Command {
   if (lower === "" || /^(help|ayuda|\?|usage|hi|hello|hola)$/.test(lower)) return { kind: "help" };
   if (/^(sources|fuentes)\??$/.test(lower)) return { kind: "sources" };
   if (/^(cases|my cases|casos)$/.test(lower)) return { kind: "cases" };
-  const role = /^(?:role|rol|my role|set role)(?:\s+(.*))?$/s.exec(lower);
-  if (role) {
-    const words = role[1]?.trim() ?? "";
-    if (words === "") return { kind: "role" };
-    const parsed = parseRoleWords(words.replace(/^(?:is|=|:|i am|i'm)\s+/, ""));
-    if (parsed) return { kind: "role", role: parsed };
-    // "role of ICE agents in schools?" is a question, not a role to set.
-    if (words.split(/\s+/).length >= 3) return { kind: "ask", question: trimmed };
-    return { kind: "role", unknownWords: words };
-  }
+  const role = parseRoleCommand(trimmed);
+  if (role) return role;
   return { kind: "ask", question: trimmed };
 }
