@@ -5,6 +5,11 @@
  * one of them. A pattern that could start anywhere (\w, a character class, ...) has no
  * anchors and always runs. A test compares every pattern's matches with and without this
  * shortcut over all scenario questions.
+ *
+ * An anchor also says whether it is a whole word: in "(?:en|a|al) (?:el |la )?puerta" the
+ * first word must be exactly "en", "a" or "al", so "about" or "apartment" cannot start a
+ * match. Normalised text is words of [a-z0-9] and single punctuation marks, joined by single
+ * spaces, which is what lets a following space, \s or \b prove that the word ends there.
  */
 import { closingParen, topLevelAlternatives } from "../policy/pattern.js";
 
@@ -13,36 +18,68 @@ export { topLevelAlternatives };
 /** Anchors longer than this are indexed by their first MAX_ANCHOR characters. */
 export const MAX_ANCHOR = 6;
 
+/**
+ * How the first word of a match relates to an anchor:
+ * - "word": the word is exactly the anchor;
+ * - "prefix": the word starts with the anchor and may go on;
+ * - "open": the anchor ran to the end of the (sub)pattern; what follows it decides.
+ */
+type Ending = "word" | "prefix" | "open";
+
+/** Anchor -> ending; null when a match could start with any word. */
+type Anchors = Map<string, Ending> | null;
+
 interface Analysis {
-  /** Literal prefixes of the first word of any match; null when it could be anything. */
-  anchors: Set<string> | null;
+  anchors: Anchors;
   /** The sequence can match the empty string (so what follows it may start the match). */
   nullable: boolean;
 }
 
 const ANY: Analysis = { anchors: null, nullable: false };
+const DIGITS = "0123456789";
 
-/** A quantifier at `i`: its length, and whether it allows zero repetitions. */
-function quantifierAt(source: string, i: number): { length: number; zero: boolean } {
+/** A quantifier at `i`: its length, and whether it allows zero or more than one repetition. */
+function quantifierAt(source: string, i: number): { length: number; zero: boolean; many: boolean } {
   const c = source[i];
-  if (c === "?" || c === "*") return { length: 1 + (source[i + 1] === "?" ? 1 : 0), zero: true };
-  if (c === "+") return { length: 1 + (source[i + 1] === "?" ? 1 : 0), zero: false };
+  if (c === "?") return { length: 1 + (source[i + 1] === "?" ? 1 : 0), zero: true, many: false };
+  if (c === "*") return { length: 1 + (source[i + 1] === "?" ? 1 : 0), zero: true, many: true };
+  if (c === "+") return { length: 1 + (source[i + 1] === "?" ? 1 : 0), zero: false, many: true };
   if (c === "{") {
     const m = /^\{(\d*)(?:,(\d*))?\}\??/.exec(source.slice(i));
-    if (m) return { length: m[0].length, zero: (m[1] ?? "") === "" || Number(m[1]) === 0 };
+    if (m) {
+      const min = (m[1] ?? "") === "" ? 0 : Number(m[1]);
+      const max = m[2] === undefined ? min : m[2] === "" ? Infinity : Number(m[2]);
+      return { length: m[0].length, zero: min === 0, many: max > 1 };
+    }
   }
-  return { length: 0, zero: false };
+  return { length: 0, zero: false, many: false };
 }
 
-function union(a: Set<string> | null, b: Set<string> | null): Set<string> | null {
+/** Where an ending is merged from several paths, the weakest claim wins. */
+function weaker(a: Ending, b: Ending): Ending {
+  if (a === b) return a;
+  if (a === "prefix" || b === "prefix") return "prefix";
+  return "open";
+}
+
+function union(a: Anchors, b: Anchors): Anchors {
   if (a === null || b === null) return null;
-  return new Set([...a, ...b]);
+  const out = new Map(a);
+  for (const [anchor, ending] of b) out.set(anchor, out.has(anchor) ? weaker(out.get(anchor)!, ending) : ending);
+  return out;
 }
 
-/** What can start a match of `seq` (a sequence with no top-level `|`). */
-function analyzeSequence(seq: string): Analysis {
+/** Resolves the "open" anchors of a group by what follows it. */
+function settle(anchors: Anchors, next: Ending): Anchors {
+  if (anchors === null) return null;
+  const out = new Map<string, Ending>();
+  for (const [anchor, ending] of anchors) out.set(anchor, ending === "open" ? next : ending);
+  return out;
+}
+
+/** Skips what consumes no characters at the start of a sequence: spaces, ^ $ \b and lookarounds. */
+function skipLeading(seq: string): number {
   let i = 0;
-  // Leading spaces, anchors and lookarounds consume nothing that starts the first word.
   for (;;) {
     if (seq[i] === " ") i++;
     else if (seq[i] === "^" || seq[i] === "$") i++;
@@ -54,11 +91,43 @@ function analyzeSequence(seq: string): Analysis {
       seq.startsWith("(?=", i)
     ) {
       const close = closingParen(seq, i);
-      if (close < 0) return ANY;
+      if (close < 0) return -1;
       i = close + 1;
-    } else break;
+    } else return i;
   }
-  if (i >= seq.length) return { anchors: new Set(), nullable: true };
+}
+
+/**
+ * After a word's last literal letter, does the pattern go on with something that proves the
+ * word ended ("word"), with something that could continue it ("prefix"), or end ("open")?
+ */
+function endingAfter(rest: string): Ending {
+  if (rest === "") return "open";
+  if (rest[0] === "$" || rest.startsWith("\\b")) return "word";
+  // A space proves the word ended only if it cannot be left out ("plain ?clothes").
+  if (rest[0] === " ") return quantifierAt(rest, 1).zero ? "prefix" : "word";
+  if (rest.startsWith("\\s")) return quantifierAt(rest, 2).zero ? "prefix" : "word";
+  if (rest[0] === "(" && !rest.startsWith("(?=") && !rest.startsWith("(?!") && !rest.startsWith("(?<")) {
+    const close = closingParen(rest, 0);
+    if (close < 0) return "prefix";
+    const inner = rest.slice(rest.startsWith("(?:") ? 3 : 1, close);
+    const q = quantifierAt(rest, close + 1);
+    const after = rest.slice(close + 1 + q.length);
+    let ending: Ending | undefined;
+    const merge = (e: Ending) => (ending = ending === undefined ? e : weaker(ending, e));
+    for (const alt of topLevelAlternatives(inner)) merge(alt === "" ? endingAfter(after) : endingAfter(alt));
+    if (q.zero) merge(endingAfter(after));
+    // An alternative that is itself optional at its start ("(?:a )?") is not proven here.
+    return ending === "open" ? endingAfter(after) : (ending ?? "prefix");
+  }
+  return "prefix";
+}
+
+/** What can start a match of `seq` (a sequence with no top-level `|`). */
+function analyzeSequence(seq: string): Analysis {
+  const i = skipLeading(seq);
+  if (i < 0) return ANY;
+  if (i >= seq.length) return { anchors: new Map(), nullable: true };
   const c = seq[i]!;
   if (c === "(") {
     const close = closingParen(seq, i);
@@ -67,29 +136,50 @@ function analyzeSequence(seq: string): Analysis {
     const group = analyzeAlternatives(inner);
     const q = quantifierAt(seq, close + 1);
     const rest = seq.slice(close + 1 + q.length);
+    // A group that may repeat could be followed by itself: its open anchors stay prefixes.
+    const anchors = settle(group.anchors, q.many ? "prefix" : endingAfter(rest));
     if (group.nullable || q.zero) {
       const after = analyzeSequence(rest);
-      return { anchors: union(group.anchors, after.anchors), nullable: after.nullable };
+      return { anchors: union(anchors, after.anchors), nullable: after.nullable };
     }
-    return { anchors: group.anchors, nullable: false };
+    return { anchors, nullable: false };
+  }
+  if (seq.startsWith("\\d", i)) {
+    // A number: any of the ten digits starts the word.
+    const q = quantifierAt(seq, i + 2);
+    const digits: Anchors = new Map([...DIGITS].map((d) => [d, "prefix" as Ending]));
+    if (q.zero) {
+      const after = analyzeSequence(seq.slice(i + 2 + q.length));
+      return { anchors: union(digits, after.anchors), nullable: after.nullable };
+    }
+    return { anchors: digits, nullable: false };
   }
   if (/[a-z0-9]/.test(c)) {
     let run = "";
-    while (i < seq.length && /[a-z0-9]/.test(seq[i]!)) {
-      const q = quantifierAt(seq, i + 1);
-      if (q.zero) break; // this letter may be absent: the prefix ends before it
-      run += seq[i];
-      if (q.length > 0) break; // "+" repeats the letter: what follows is not literal
-      i++;
+    let j = i;
+    let ending: Ending | undefined;
+    while (j < seq.length && /[a-z0-9]/.test(seq[j]!)) {
+      const q = quantifierAt(seq, j + 1);
+      if (q.zero) {
+        ending = "prefix"; // this letter may be absent: the prefix ends before it
+        break;
+      }
+      run += seq[j];
+      if (q.length > 0) {
+        ending = "prefix"; // "+" repeats the letter: what follows is not literal
+        break;
+      }
+      j++;
     }
-    return run === "" ? ANY : { anchors: new Set([run]), nullable: false };
+    if (run === "") return ANY;
+    return { anchors: new Map([[run, ending ?? endingAfter(seq.slice(j))]]), nullable: false };
   }
-  // \w, \d, \s, ., a character class, an escaped symbol: could be anything.
+  // \w, \s, ., a character class, an escaped symbol: could be anything.
   return ANY;
 }
 
 function analyzeAlternatives(source: string): Analysis {
-  let anchors: Set<string> | null = new Set();
+  let anchors: Anchors = new Map();
   let nullable = false;
   for (const alt of topLevelAlternatives(source)) {
     const a = analyzeSequence(alt);
@@ -101,13 +191,31 @@ function analyzeAlternatives(source: string): Analysis {
 }
 
 /**
+ * The anchors of a whole pattern (matched as a term: a word edge follows it), cut to
+ * MAX_ANCHOR characters, each with whether the first word must be exactly the anchor; null
+ * when a match could start with any word (the pattern then always runs).
+ */
+export function anchorWords(source: string): Map<string, boolean> | null {
+  const { anchors, nullable } = analyzeAlternatives(source);
+  if (anchors === null || nullable || anchors.has("")) return null;
+  const out = new Map<string, boolean>();
+  for (const [anchor, ending] of anchors) {
+    const cut = anchor.slice(0, MAX_ANCHOR);
+    // A term ends at a word edge, so an anchor left open at its end is a whole word; one cut
+    // short can only be a prefix.
+    const whole = ending !== "prefix" && cut === anchor;
+    out.set(cut, out.has(cut) ? out.get(cut)! && whole : whole);
+  }
+  return out;
+}
+
+/**
  * The anchors of a pattern, cut to MAX_ANCHOR characters, or null when a match could
  * start with any word (the pattern then always runs).
  */
 export function leadingAnchors(source: string): string[] | null {
-  const { anchors, nullable } = analyzeAlternatives(source);
-  if (anchors === null || nullable || anchors.has("")) return null;
-  return [...new Set([...anchors].map((a) => a.slice(0, MAX_ANCHOR)))];
+  const anchors = anchorWords(source);
+  return anchors === null ? null : [...anchors.keys()];
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { Lexicon, TermName } from "../policy/lexicon-schema.js";
 import { TERM_NAMES } from "../policy/lexicon-schema.js";
-import { leadingAnchors, mayStartWithSpace } from "./anchors.js";
+import { anchorWords, leadingAnchors, mayStartWithSpace } from "./anchors.js";
 
 export interface Span {
   start: number;
@@ -80,20 +80,24 @@ function deletions(word: string): string[] {
 
 /** One character of the anchor trie: the terms whose anchor ends here, and what may follow. */
 export interface AnchorNode {
-  termNumbers: number[];
+  /** Terms with an anchor ending here that a word may go on past ("agent" in "agents"). */
+  prefixTerms: number[];
+  /** Terms with an anchor ending here that must be the whole word ("a" in "a la puerta"). */
+  wordTerms: number[];
   /** Children by character code (normalised text is ASCII: codes below 128). */
   next: (AnchorNode | undefined)[];
 }
 
-function addAnchor(root: AnchorNode, anchor: string, term: number): void {
+function addAnchor(root: AnchorNode, anchor: string, whole: boolean, term: number): void {
   let node = root;
   for (let i = 0; i < anchor.length; i++) {
     const code = anchor.charCodeAt(i);
     let child = node.next[code];
-    if (!child) node.next[code] = child = { termNumbers: [], next: [] };
+    if (!child) node.next[code] = child = { prefixTerms: [], wordTerms: [], next: [] };
     node = child;
   }
-  if (!node.termNumbers.includes(term)) node.termNumbers.push(term);
+  const terms = whole ? node.wordTerms : node.prefixTerms;
+  if (!terms.includes(term)) terms.push(term);
 }
 
 export interface CompileOptions {
@@ -104,7 +108,7 @@ export interface CompileOptions {
 export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): CompiledLexicon {
   const terms = {} as Record<TermName, RegExp>;
   const knownWords = new Set<string>();
-  const termsAnchoredBy: AnchorNode = { termNumbers: [], next: [] };
+  const termsAnchoredBy: AnchorNode = { prefixTerms: [], wordTerms: [], next: [] };
   const termNumber = Object.fromEntries(TERM_NAMES.map((name, i) => [name, i])) as Record<TermName, number>;
   const unanchoredTerms: TermName[] = [];
   const stickyTerms: Partial<Record<TermName, RegExp>> = {};
@@ -112,10 +116,10 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
     const source = alternatives(lex.terms[name]);
     terms[name] = new RegExp(`${WORD_EDGE_BEFORE}(?:${source})${WORD_EDGE_AFTER}`, "g");
     for (const w of source.match(/[a-z]{3,}/g) ?? []) knownWords.add(w);
-    const anchors = leadingAnchors(source);
+    const anchors = anchorWords(source);
     if (anchors === null || mayStartWithSpace(source)) unanchoredTerms.push(name);
     else {
-      for (const a of anchors) addAnchor(termsAnchoredBy, a, termNumber[name]);
+      for (const [anchor, whole] of anchors) addAnchor(termsAnchoredBy, anchor, whole, termNumber[name]);
       stickyTerms[name] = new RegExp(`${WORD_EDGE_BEFORE}(?:${source})${WORD_EDGE_AFTER}`, "y");
     }
   }
@@ -282,10 +286,10 @@ export class TermIndex {
       for (const at of this.starts[n] ?? []) {
         if (at < end) continue;
         sticky.lastIndex = at;
-        const m = sticky.exec(this.text);
-        if (m) {
-          found.push({ start: at, end: at + m[0].length, text: m[0] });
-          end = at + m[0].length;
+        // test() leaves lastIndex at the match's end and builds no match array.
+        if (sticky.test(this.text)) {
+          end = sticky.lastIndex;
+          found.push({ start: at, end, text: this.text.slice(at, end) });
         }
       }
     } else {
@@ -298,23 +302,25 @@ export class TermIndex {
 
 function wordStartsByTerm(text: string, root: AnchorNode): (number[] | undefined)[] {
   const starts: (number[] | undefined)[] = [];
+  const note = (term: number, wordStart: number) => {
+    const list = starts[term];
+    if (!list) starts[term] = [wordStart];
+    else if (list[list.length - 1] !== wordStart) list.push(wordStart);
+  };
   let wordStart = 0;
   let node: AnchorNode | undefined = root;
   for (let i = 0; i <= text.length; i++) {
     const code = i < text.length ? text.charCodeAt(i) : 32;
     if (code === 32) {
+      // The whole word was read inside the trie: anchors that must be the whole word apply.
+      if (node) for (const term of node.wordTerms) note(term, wordStart);
       wordStart = i + 1;
       node = root;
       continue;
     }
     if (!node) continue; // this word already left the trie
     node = node.next[code];
-    if (!node) continue;
-    for (const n of node.termNumbers) {
-      const list = starts[n];
-      if (!list) starts[n] = [wordStart];
-      else if (list[list.length - 1] !== wordStart) list.push(wordStart);
-    }
+    if (node) for (const term of node.prefixTerms) note(term, wordStart);
   }
   return starts;
 }

@@ -5,7 +5,13 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { leadingAnchors, mayStartWithSpace, topLevelAlternatives, wordStarts } from "../../src/core/anchors.js";
+import {
+  anchorWords,
+  leadingAnchors,
+  mayStartWithSpace,
+  topLevelAlternatives,
+  wordStarts,
+} from "../../src/core/anchors.js";
 import { TermIndex, compileLexicon, findAll, normalize } from "../../src/core/text.js";
 import { TERM_NAMES } from "../../src/policy/lexicon-schema.js";
 import { loadPack } from "../../src/policy/load.js";
@@ -48,6 +54,25 @@ describe("pattern anchors", () => {
     expect(leadingAnchors("(?:a )?")).toBeNull();
   });
 
+  it("know when the first word must be exactly the anchor", () => {
+    const words = (source: string) => Object.fromEntries(anchorWords(source) ?? []);
+    // "a" followed by a space: only the word "a", not "about".
+    expect(words("(?:en|a|al) (?:el |la )?puerta")).toEqual({ en: true, a: true, al: true });
+    // An optional letter, a repeated one, or an optional space lets the word go on.
+    expect(words("agents?")).toEqual({ agent: false });
+    expect(words("ye+s")).toEqual({ ye: false });
+    expect(words("plain ?clothes")).toEqual({ plain: false });
+    // A term ends at a word edge, so an anchor at the end of the pattern is a whole word.
+    expect(words("ice|hsi agents")).toEqual({ ice: true, hsi: true });
+    // A following group decides: every way on starts with a space, or one may not.
+    expect(words("ice(?: agents| officers)?")).toEqual({ ice: true });
+    expect(words("ice(?:s| agents)")).toEqual({ ice: false });
+    // Anchors cut to six letters can only be prefixes.
+    expect(words("immigration")).toEqual({ immigr: false });
+    // A number starts with a digit.
+    expect(Object.keys(words("\\d+(?:st|nd) ave")).sort()).toEqual([..."0123456789"]);
+  });
+
   it("index every word start up to the anchor length", () => {
     expect([...wordStarts("ice at")].sort()).toEqual(["a", "at", "i", "ic", "ice"]);
   });
@@ -64,6 +89,27 @@ describe("the anchor shortcut over every scenario question", () => {
       const index = new TermIndex(text, lexicon);
       for (const term of TERM_NAMES) {
         expect(index.all(term), `${term} in "${question}"`).toEqual(findAll(lexicon.terms[term], text));
+      }
+    }
+  });
+
+  it("finds exactly what a scan finds in random word salad from the lexicon's own words", () => {
+    // Scenario questions are real sentences; salad puts every word next to every other,
+    // which is where an anchor wrongly taken as a whole word would show.
+    const vocabulary = [
+      ...new Set([
+        ...TERM_NAMES.flatMap((t) => lexicon.terms[t].source.match(/[a-z0-9]+/g) ?? []),
+        ...all.slice(0, 300).flatMap((q) => normalize(q, lexicon).split(" ")),
+      ]),
+    ];
+    let seed = 20261124;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let n = 0; n < 1500; n++) {
+      const length = 3 + Math.floor(random() * 30);
+      const text = Array.from({ length }, () => vocabulary[Math.floor(random() * vocabulary.length)]).join(" ");
+      const index = new TermIndex(text, lexicon);
+      for (const term of TERM_NAMES) {
+        expect(index.all(term), `${term} in "${text}"`).toEqual(findAll(lexicon.terms[term], text));
       }
     }
   });
