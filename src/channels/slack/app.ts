@@ -33,6 +33,7 @@ import { SlackAnswers } from "./answers.js";
 import { ACTIONS, errorMessage, homeView, roleSavedMessage, stateInBlockId, type SlackMessage } from "./blocks.js";
 import { RecentIds } from "./dedupe.js";
 import { MemoryProfileStore, type ProfileKey, type ProfileStore } from "./profile-store.js";
+import { SlackRoutes } from "./routes.js";
 import { decodeState, withFact } from "./state.js";
 import { isCasesCommand, registerEscalation, type SlackEscalationOptions } from "./escalation.js";
 
@@ -154,15 +155,18 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     ...common,
   });
 
+  const routes = new SlackRoutes();
+
   // ---- Retries: Slack resends an event it thinks was missed; answer each event_id once.
+  // Only events carry an event_id, so this runs on events, not as middleware on every request.
   const seen = new RecentIds();
-  app.use(async ({ body, context, next, logger }) => {
+  routes.filterEvents(({ body, context, logger }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
     if (typeof eventId === "string" && !seen.firstTime(eventId)) {
       logger.debug(`ignoring a repeat of event ${eventId} (retry ${context.retryNum ?? 0})`);
-      return;
+      return false;
     }
-    await next();
+    return true;
   });
 
   /** When `message` is an answer whose phrasing is on its way: update it in place on arrival. */
@@ -181,7 +185,10 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     });
   };
 
-  const cases = registerEscalation(app, { answers, ...(options.escalation ? { escalation: options.escalation } : {}) });
+  const cases = registerEscalation(routes, {
+    answers,
+    ...(options.escalation ? { escalation: options.escalation } : {}),
+  });
 
   // ---- /ice-protocol: the answer is the acknowledgement itself.
   app.command(COMMAND, async ({ command, ack, respond, logger }) => {
@@ -202,7 +209,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   });
 
   // ---- Direct messages.
-  app.event("message", async ({ event, client, context, logger }) => {
+  routes.event("message", async ({ event, client, context, logger }) => {
     const m = event as {
       channel_type?: string;
       subtype?: string;
@@ -250,7 +257,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   });
 
   // ---- @mentions in channels: answered in a thread, with a reminder that a DM is private.
-  app.event("app_mention", async ({ event, client, context, logger }) => {
+  routes.event("app_mention", async ({ event, client, context, logger }) => {
     const m = event as {
       subtype?: string;
       bot_id?: string;
@@ -280,7 +287,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   });
 
   // ---- App Home.
-  app.event("app_home_opened", async ({ event, client, context }) => {
+  routes.event("app_home_opened", async ({ event, client, context }) => {
     if (event.tab !== "home") return;
     const role = await answers.roleOf(keyOf(context.teamId, event.user));
     await client.views.publish({ user_id: event.user, view: homeView(role, engine.pack, !!options.escalation) });
@@ -348,21 +355,21 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
           : undefined;
     return FACT_NAMES.includes(name as FactName) ? (name as FactName) : undefined;
   };
-  app.action<BlockAction>(
+  routes.action(
     new RegExp(`^${ACTIONS.factPrefix}`),
     reanswerClick(() => false),
   );
-  app.action<BlockAction>(
+  routes.action(
     new RegExp(`^${ACTIONS.clarifyPrefix}`),
     // Answering "Are you with the NYPD?" tells us the asker's role: remember it.
     reanswerClick((id) => id.startsWith(`${ACTIONS.clarifyPrefix}role:`)),
   );
-  app.action<BlockAction>(
+  routes.action(
     ACTIONS.roleInAnswer,
     reanswerClick(() => true),
   );
 
-  app.action<BlockAction>(new RegExp(`^${ACTIONS.examplePrefix}\\d+$`), async (args) => {
+  routes.action(new RegExp(`^${ACTIONS.examplePrefix}\\d+$`), async (args) => {
     await args.ack();
     const index = Number(args.action.action_id.slice(ACTIONS.examplePrefix.length));
     const message = await answers.askExample(index, whoClicked(args.body), { publicThread: isPublicThread(args.body) });
@@ -372,7 +379,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     }
   });
 
-  app.action<BlockAction>(ACTIONS.rolePick, async (args) => {
+  routes.action(ACTIONS.rolePick, async (args) => {
     await args.ack();
     const role = clickedValue(args.action) as Role | undefined;
     if (!role || !ROLES.includes(role)) return;
@@ -380,7 +387,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
     await replaceInPlace(args, roleSavedMessage(role));
   });
 
-  app.action<BlockAction>(ACTIONS.homeRole, async ({ ack, action, body, client }) => {
+  routes.action(ACTIONS.homeRole, async ({ ack, action, body, client }) => {
     await ack();
     const role = clickedValue(action) as Role | undefined;
     if (!role || !ROLES.includes(role)) return;
@@ -391,6 +398,8 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       view: homeView(await answers.roleOf(who), engine.pack, !!options.escalation),
     });
   });
+
+  routes.register(app);
 
   app.error(async (error) => {
     // Never the request body: it may hold the question.

@@ -16,7 +16,7 @@
  * the database down (DatabaseUnavailable), answers still come from the core, and the button
  * gives the queue's phone number.
  */
-import type { App, BlockAction, Logger } from "@slack/bolt";
+import type { Logger } from "@slack/bolt";
 import { DatabaseUnavailable } from "../../db/errors.js";
 import type { EscalationConfig } from "../../escalation/config.js";
 import { EscalationError, NotAuthorized } from "../../escalation/errors.js";
@@ -40,6 +40,7 @@ import {
   resolveModal,
 } from "./case-blocks.js";
 import { messageId } from "./gateway.js";
+import type { ActionArgs, SlackRoutes } from "./routes.js";
 import { decodeState } from "./state.js";
 
 export interface SlackEscalationOptions {
@@ -92,13 +93,13 @@ function refusalText(error: unknown, logger: Logger): string {
 }
 
 export function registerEscalation(
-  app: App,
+  routes: SlackRoutes,
   deps: { answers: SlackAnswers; escalation?: SlackEscalationOptions },
 ): SlackEscalation {
   const { answers, escalation } = deps;
   const kick = () => escalation?.kick?.();
   const slackUser = (userId: string): UserRef => ({ platform: "slack", userId });
-  type Click = Parameters<Parameters<typeof app.action<BlockAction>>[1]>[0];
+  type Click = ActionArgs;
 
   const ephemeral = async (respond: Click["respond"], message: SlackMessage) => {
     await respond({ response_type: "ephemeral", replace_original: false, ...message });
@@ -109,7 +110,7 @@ export function registerEscalation(
   const refOf = (action: Click["action"]) => action.block_id.split(":")[1] ?? "this case";
 
   // ---- "Escalate to legal" under an answer.
-  app.action<BlockAction>(ACTIONS.escalate, async ({ ack, action, body, client, respond, logger }) => {
+  routes.action(ACTIONS.escalate, async ({ ack, action, body, client, respond, logger }) => {
     await ack();
     const value = buttonValue(action);
     const state = value ? decodeState(value) : undefined;
@@ -172,11 +173,11 @@ export function registerEscalation(
         await ephemeral(respond, refusalMessage(refusalText(error, logger)));
       }
     };
-  app.action<BlockAction>(
+  routes.action(
     CASE_ACTIONS.claim,
     immediate((service, id, user) => service.claim(id, user)),
   );
-  app.action<BlockAction>(
+  routes.action(
     CASE_ACTIONS.reopen,
     immediate((service, id, user) => service.reopen(id, user)),
   );
@@ -205,11 +206,11 @@ export function registerEscalation(
       }
       await client.views.open({ trigger_id: body.trigger_id, view: modal(caseId, refOf(action)) });
     };
-  app.action<BlockAction>(CASE_ACTIONS.message, withModal(messageModal));
-  app.action<BlockAction>(CASE_ACTIONS.resolve, withModal(resolveModal));
+  routes.action(CASE_ACTIONS.message, withModal(messageModal));
+  routes.action(CASE_ACTIONS.resolve, withModal(resolveModal));
 
   // ---- The modals' submissions: errors shown in the modal; success closes it.
-  app.view(CASE_VIEWS.message, async ({ ack, body, view, logger }) => {
+  routes.view(CASE_VIEWS.message, async ({ ack, body, view, logger }) => {
     const meta = readMetadata(view.private_metadata);
     const text = view.state.values[MODAL_FIELDS.text]?.[MODAL_FIELDS.text]?.value ?? "";
     const service = escalation?.service();
@@ -227,7 +228,7 @@ export function registerEscalation(
     kick();
   });
 
-  app.view(CASE_VIEWS.resolve, async ({ ack, body, view, logger }) => {
+  routes.view(CASE_VIEWS.resolve, async ({ ack, body, view, logger }) => {
     const meta = readMetadata(view.private_metadata);
     const values = view.state.values;
     const outcome = values[MODAL_FIELDS.outcome]?.[MODAL_FIELDS.outcome]?.selected_option?.value;

@@ -8,6 +8,7 @@ import { parseRoleWords } from "../../../src/channels/slack/labels.js";
 import { DatabaseProfileStore, MemoryProfileStore } from "../../../src/channels/slack/profile-store.js";
 import { isCasesCommand } from "../../../src/channels/slack/escalation.js";
 import { deliveryErrorOf, parseMessageId } from "../../../src/channels/slack/gateway.js";
+import { SlackRoutes, type ActionArgs } from "../../../src/channels/slack/routes.js";
 import { DatabaseUnavailable } from "../../../src/db/errors.js";
 import { ConfigError, readConfig } from "../../../src/config/index.js";
 
@@ -227,5 +228,44 @@ describe("roles kept in the database", () => {
     await profiles.setRole(key, "health");
     expect(await profiles.getRole(key)).toBe("health");
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe("routes", () => {
+  /** What SlackRoutes registers with Bolt, and a way to call the action listener as Bolt would. */
+  const boltWith = (routes: SlackRoutes) => {
+    const listeners: { kind: string; listener: (args: unknown) => Promise<void> }[] = [];
+    const app = {
+      action: (_c: unknown, listener: (args: unknown) => Promise<void>) => listeners.push({ kind: "action", listener }),
+      view: (_c: unknown, listener: (args: unknown) => Promise<void>) => listeners.push({ kind: "view", listener }),
+      event: (_c: unknown, listener: (args: unknown) => Promise<void>) => listeners.push({ kind: "event", listener }),
+    };
+    routes.register(app as never);
+    const click = (actionId: string) =>
+      listeners.find((l) => l.kind === "action")!.listener({ action: { action_id: actionId } } as ActionArgs);
+    return { kinds: listeners.map((l) => l.kind), click };
+  };
+
+  it("puts every click behind one Bolt listener, and runs each handler whose id matches", async () => {
+    const ran: string[] = [];
+    const routes = new SlackRoutes();
+    routes.action("escalate", async () => void ran.push("escalate"));
+    routes.action(/^fact:/, async ({ action }) => void ran.push(`fact ${action.action_id}`));
+    routes.action(/^fact:place$/, async () => void ran.push("place too"));
+    routes.view("case-message", async () => undefined);
+    const bolt = boltWith(routes);
+    expect(bolt.kinds).toEqual(["action", "view"]);
+    await bolt.click("escalate");
+    await bolt.click("fact:place");
+    await bolt.click("nobody-handles-this");
+    expect(ran).toEqual(["escalate", "fact fact:place", "place too"]);
+  });
+
+  it("reports a failing handler to Bolt, as a failing listener would be", async () => {
+    const routes = new SlackRoutes();
+    routes.action("escalate", async () => {
+      throw new Error("refused");
+    });
+    await expect(boltWith(routes).click("escalate")).rejects.toThrow("refused");
   });
 });
