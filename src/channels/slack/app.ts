@@ -30,7 +30,15 @@ import type { SlackConfig } from "../../config/index.js";
 import type { Phraser } from "../../phrasing/index.js";
 import { FACT_NAMES, FACT_VALUES, ROLES, type FactName, type Role } from "../../policy/vocabulary.js";
 import { SlackAnswers } from "./answers.js";
-import { ACTIONS, errorMessage, homeView, roleSavedMessage, stateInBlockId, type SlackMessage } from "./blocks.js";
+import {
+  ACTIONS,
+  errorMessage,
+  factValueOfOption,
+  homeView,
+  roleSavedMessage,
+  stateInBlockId,
+  type SlackMessage,
+} from "./blocks.js";
 import { RecentIds } from "./dedupe.js";
 import { MemoryProfileStore, type ProfileKey, type ProfileStore } from "./profile-store.js";
 import { SlackRoutes } from "./routes.js";
@@ -95,12 +103,17 @@ function keyOf(team: string | undefined, user: string): ProfileKey {
   return { platform: "slack", tenant: team ?? "-", user };
 }
 
+/** Any white space but a single plain space: what plainText collapses to one space. */
+const SPACING_TO_FIX = /[^\S ]| {2}/;
+
 /**
  * What someone typed, from Slack's message markup: the bot's own mentions dropped, other
  * mentions and channels as @ and #, links as their label (or address), and &amp; &lt; &gt;
  * back to & < >, so the core reads "ICE & NYPD", not "ICE &amp; NYPD".
  */
 export function plainText(text: string, botUserId?: string): string {
+  // Most questions are typed plainly: no markup to undo, spacing already single.
+  if (!/[<&]/.test(text)) return SPACING_TO_FIX.test(text) ? text.replace(/\s+/g, " ").trim() : text.trim();
   return text
     .replace(/<([@#!])([^|>]+)(?:\|([^>]*))?>/g, (_m, kind: string, id: string, label?: string) =>
       kind === "@" && id === botUserId ? " " : kind === "!" ? (label ?? "") : `${kind}${label ?? "someone"}`,
@@ -327,7 +340,12 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
       const encoded = stateInBlockId(args.action.block_id);
       const base = encoded ? decodeState(encoded) : undefined;
       const fact = factOfAction(args.action.action_id);
-      const value = clickedValue(args.action);
+      const clicked = clickedValue(args.action);
+      // A correction menu's option carries the value's position; clarifying buttons its name.
+      const value =
+        fact && clicked !== undefined && args.action.action_id.startsWith(ACTIONS.factPrefix)
+          ? factValueOfOption(fact, clicked)
+          : clicked;
       const who = whoClicked(args.body);
       if (!base || !fact || !value || !(FACT_VALUES[fact] as readonly string[]).includes(value)) {
         await replaceInPlace(

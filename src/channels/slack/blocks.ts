@@ -14,7 +14,7 @@ import type { types } from "@slack/bolt";
 import type { Answer } from "../../core/decide.js";
 import type { PhrasedView } from "../../phrasing/index.js";
 import type { PolicyPack } from "../../policy/load.js";
-import { FACT_VALUES, ROLES, type Role } from "../../policy/vocabulary.js";
+import { FACT_VALUES, ROLES, type FactName, type Role } from "../../policy/vocabulary.js";
 import { CORRECTABLE, EXAMPLES, FACT_LABELS, ROLE_LABELS, type CorrectableFact } from "./labels.js";
 import { encodeState, type SlackState } from "./state.js";
 
@@ -70,8 +70,11 @@ export interface SlackMessage {
 
 /** Slack's mrkdwn needs &, < and > escaped; everything else is shown as written. */
 export function escapeMrkdwn(text: string): string {
+  // Most text has none of the three: one scan instead of three copies.
+  if (!MRKDWN_SPECIAL.test(text)) return text;
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
+const MRKDWN_SPECIAL = /[&<>]/;
 
 /**
  * At most `max` characters, cut at a word boundary near the end when there is one, with an
@@ -184,19 +187,57 @@ export function stateInBlockId(blockId: string | undefined): string | undefined 
   return at < 0 ? undefined : blockId!.slice(at + 1);
 }
 
-function factSelect(state: SlackState, fact: CorrectableFact): StaticSelect {
+/**
+ * A correction menu's option carries the value's position in FACT_VALUES (one character), not
+ * its name: the menus are most of an answer's bytes. The position is safe to read back because
+ * the state in the same block_id names the vocabulary it was written with (state.ts).
+ */
+function factOptionValue(index: number): string {
+  return index.toString(36);
+}
+
+/** The fact value a correction menu's option stands for (its position, or its name as before). */
+export function factValueOfOption(fact: FactName, value: string): string | undefined {
+  const values = FACT_VALUES[fact] as readonly string[];
+  if (values.includes(value)) return value;
+  const index = /^[0-9a-z]$/.test(value) ? parseInt(value, 36) : -1;
+  return values[index];
+}
+
+function factSelect(fact: CorrectableFact, current: string): StaticSelect {
   const labels = FACT_LABELS[fact] as Record<string, string>;
-  const current = state.facts[fact];
   // The menu shows the current value as its placeholder and offers the others.
-  const options = (FACT_VALUES[fact] as readonly string[])
-    .filter((v) => v !== current)
-    .map((v) => option(labels[v]!, v));
-  return {
+  const options = (FACT_VALUES[fact] as readonly string[]).flatMap((v, i) =>
+    v === current ? [] : [option(labels[v]!, factOptionValue(i))],
+  );
+  return deepFreeze({
     type: "static_select",
     action_id: `${ACTIONS.factPrefix}${fact}`,
     placeholder: plain(labels[current]!, LIMITS.placeholder),
     options,
-  };
+  });
+}
+
+/**
+ * Every correction menu there can be (one per fact and current value), built once: they hold no
+ * state (that travels in the block_id), so every answer shares them. Frozen, being shared.
+ */
+const FACT_SELECTS = new Map(
+  CORRECTABLE.flatMap((fact) =>
+    (FACT_VALUES[fact] as readonly string[]).map((v) => [`${fact}=${v}`, factSelect(fact, v)] as const),
+  ),
+);
+
+function factSelectFor(state: SlackState, fact: CorrectableFact): StaticSelect {
+  return FACT_SELECTS.get(`${fact}=${state.facts[fact]}`) ?? factSelect(fact, state.facts[fact]);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function roleOptions(valueOf: (role: Role) => string): PlainTextOption[] {
@@ -299,7 +340,7 @@ export function answerBlocks(view: AnswerView): KnownBlock[] {
     type: "actions",
     // The state in the block_id; a new block_id per state also makes Slack redraw the menus.
     block_id: stateBlockId("understood", stateValue),
-    elements: CORRECTABLE.map((fact) => factSelect(state, fact)),
+    elements: CORRECTABLE.map((fact) => factSelectFor(state, fact)),
   });
 
   // 7. The asker's role, asked once when it matters and then remembered.

@@ -10,6 +10,8 @@ import { createEngine } from "../../../src/core/engine.js";
 import { loadPack } from "../../../src/policy/load.js";
 import { FACT_NAMES, FACT_VALUES } from "../../../src/policy/vocabulary.js";
 import { decodeState, encodeState, stateOf, withFact } from "../../../src/channels/slack/state.js";
+import { answerBlocks, factValueOfOption } from "../../../src/channels/slack/blocks.js";
+import { CORRECTABLE } from "../../../src/channels/slack/labels.js";
 
 const engine = createEngine(loadPack());
 const TODAY = "2026-11-22";
@@ -79,5 +81,23 @@ describe("state encoding", () => {
     const state = withFact(stateOf(off, TODAY), "requester", "immigration");
     const fixed = engine.reanswer(state, { today: TODAY, overrides: { requester: "immigration" } });
     expect(fixed.decision).not.toBe("OUT_OF_SCOPE");
+  });
+});
+
+describe("correction menus", () => {
+  it("each option stands for one value of its fact; a menu sent before values were short still works", () => {
+    const answer = engine.ask("ICE is at the door of the school", { today: TODAY });
+    const menus = answerBlocks({ answer, state: stateOf(answer, TODAY) }).find((b) =>
+      b.block_id?.startsWith("understood:"),
+    ) as { elements: { action_id: string; options: { value: string }[] }[] };
+    for (const menu of menus.elements) {
+      const fact = menu.action_id.replace("fact:", "") as (typeof CORRECTABLE)[number];
+      const values = menu.options.map((o) => factValueOfOption(fact, o.value));
+      // Every value but the current one, each once.
+      expect(new Set(values)).toEqual(new Set(FACT_VALUES[fact].filter((v) => v !== answer.facts[fact])));
+    }
+    expect(factValueOfOption("document", "judicial-warrant")).toBe("judicial-warrant");
+    expect(factValueOfOption("document", "martian-warrant")).toBeUndefined();
+    expect(factValueOfOption("document", "z")).toBeUndefined();
   });
 });

@@ -51,6 +51,12 @@ describe("Slack markup", () => {
     ).toBe("ask @someone and #front-desk about this form or https://y.example");
     expect(plainText("<!here> ICE is in the lobby")).toBe("ICE is in the lobby");
   });
+
+  it("collapses any run of spacing in plain text to one space, and keeps single spaces as they are", () => {
+    expect(plainText("  ICE\tis at\n\nthe  door\u00a0now ")).toBe("ICE is at the door now");
+    expect(plainText("ICE is at the door")).toBe("ICE is at the door");
+    expect(plainText(" \n ")).toBe("");
+  });
 });
 
 describe("retried events", () => {
