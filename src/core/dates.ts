@@ -163,11 +163,13 @@ const MAYBE_A_DATE = /\d|thousand|twenty/;
 export function findDateInText(question: string, lex: CompiledLexicon): DateInText | undefined {
   if (!MAYBE_A_DATE.test(question)) return undefined;
   const patterns = datePatterns(lex);
-  const text = question
-    .normalize("NFKD")
-    .replace(/\p{M}+/gu, "")
-    .toLowerCase()
-    .replace(/(\w)['\u2019]s\b/g, "$1s");
+  let text = question.toLowerCase();
+  // Plain ASCII (most questions) has no accents to strip.
+  if (/[\u0080-\uffff]/.test(text)) text = text.normalize("NFKD").replace(/\p{M}+/gu, "");
+  text = text.replace(/(\w)['\u2019]s\b/g, "$1s");
+  // Each kind of date needs something most questions lack: a year, a slash, an apostrophe
+  // before two digits, or a year said in words. Look only for the kinds that can be there.
+  const hasYear = /(?:19|20)\d\d/.test(text);
   const candidates: { index: number; found: DateInText }[] = [];
   const push = (index: number, date: string | undefined, approximate: boolean, raw: string) => {
     if (!date) return;
@@ -175,43 +177,57 @@ export function findDateInText(question: string, lex: CompiledLexicon): DateInTe
     candidates.push({ index, found: { date, approximate, text: raw.trim() } });
   };
 
-  for (const m of text.matchAll(/\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b/g)) {
-    push(m.index, iso(+m[1]!, +m[2]!, +m[3]!), false, m[0]);
+  if (hasYear) {
+    for (const m of text.matchAll(/\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b/g)) {
+      push(m.index, iso(+m[1]!, +m[2]!, +m[3]!), false, m[0]);
+    }
   }
-  for (const m of text.matchAll(/\b(\d{1,2})\/(\d{1,2})\/((?:19|20)?\d\d)\b/g)) {
-    const year = m[3]!.length === 2 ? 2000 + +m[3]! : +m[3]!;
-    push(m.index, iso(year, +m[1]!, +m[2]!), false, m[0]);
+  if (text.includes("/")) {
+    for (const m of text.matchAll(/\b(\d{1,2})\/(\d{1,2})\/((?:19|20)?\d\d)\b/g)) {
+      const year = m[3]!.length === 2 ? 2000 + +m[3]! : +m[3]!;
+      push(m.index, iso(year, +m[1]!, +m[2]!), false, m[0]);
+    }
   }
-  for (const m of text.matchAll(patterns.monthFirst)) {
-    push(m.index, iso(+m[3]!, patterns.months.get(m[1]!)!, m[2] ? +m[2] : 15), !m[2], m[0]);
-  }
-  for (const m of text.matchAll(patterns.dayFirst)) {
-    push(m.index, iso(+m[3]!, patterns.months.get(m[2]!)!, +m[1]!), false, m[0]);
-  }
-  for (const m of text.matchAll(patterns.seasons)) {
-    const [month, day] = SEASON_DAY[m[1]!]!;
-    push(m.index, iso(+m[2]!, month, day), true, m[0]);
-  }
-  for (const m of text.matchAll(patterns.holidays)) {
-    const [month, day, approximate] = HOLIDAYS[m[1]!.replace(/\s+/g, " ")]!;
-    push(m.index, iso(+m[2]!, month, day), approximate, m[0]);
+  if (hasYear) {
+    for (const m of text.matchAll(patterns.monthFirst)) {
+      push(m.index, iso(+m[3]!, patterns.months.get(m[1]!)!, m[2] ? +m[2] : 15), !m[2], m[0]);
+    }
+    for (const m of text.matchAll(patterns.dayFirst)) {
+      push(m.index, iso(+m[3]!, patterns.months.get(m[2]!)!, +m[1]!), false, m[0]);
+    }
+    for (const m of text.matchAll(patterns.seasons)) {
+      const [month, day] = SEASON_DAY[m[1]!]!;
+      push(m.index, iso(+m[2]!, month, day), true, m[0]);
+    }
+    for (const m of text.matchAll(patterns.holidays)) {
+      const [month, day, approximate] = HOLIDAYS[m[1]!.replace(/\s+/g, " ")]!;
+      push(m.index, iso(+m[2]!, month, day), approximate, m[0]);
+    }
   }
   // "'16", "back in '19"
-  for (const m of text.matchAll(/(?:^|[\s(])['\u2019]([0-3]\d)\b/g)) {
-    push(m.index, iso(2000 + +m[1]!, 7, 1), true, m[0]);
+  if (text.includes("'") || text.includes("\u2019")) {
+    for (const m of text.matchAll(/(?:^|[\s(])['\u2019]([0-3]\d)\b/g)) {
+      push(m.index, iso(2000 + +m[1]!, 7, 1), true, m[0]);
+    }
   }
   // Years spoken out: "two thousand fifteen", "twenty sixteen", "twenty twenty five".
-  for (const m of text.matchAll(/\b(?:two thousand(?: and)?|twenty) ((?:twenty|thirty)[\s-]\w+|\w+)\b/g)) {
-    const n = spokenNumber(m[1]!);
-    if (n !== undefined && n >= 1 && n <= 39 && !(m[0].startsWith("twenty") && n < 10))
-      push(m.index, iso(2000 + n, 7, 1), true, m[0]);
+  if (text.includes("thousand") || text.includes("twenty")) {
+    for (const m of text.matchAll(/\b(?:two thousand(?: and)?|twenty) ((?:twenty|thirty)[\s-]\w+|\w+)\b/g)) {
+      const n = spokenNumber(m[1]!);
+      if (n !== undefined && n >= 1 && n <= 39 && !(m[0].startsWith("twenty") && n < 10))
+        push(m.index, iso(2000 + n, 7, 1), true, m[0]);
+    }
   }
   // A bare year, unless it is part of something already read or a number like "PS 2017".
-  for (const m of text.matchAll(/(?<![\d/-])\b((?:19|20)\d\d)\b(?![\d/-])/g)) {
-    if (candidates.some((c) => m.index >= c.index && m.index < c.index + c.found.text.length + 1)) continue;
-    if (/(?:ps|is|ms|hs|room|no\.?|#|number|unit|apt|i-?|form)\s*$/.test(text.slice(Math.max(0, m.index - 7), m.index)))
-      continue;
-    push(m.index, iso(+m[1]!, 7, 1), true, m[0]);
+  if (hasYear) {
+    for (const m of text.matchAll(/(?<![\d/-])\b((?:19|20)\d\d)\b(?![\d/-])/g)) {
+      if (candidates.some((c) => m.index >= c.index && m.index < c.index + c.found.text.length + 1)) continue;
+      if (
+        /(?:ps|is|ms|hs|room|no\.?|#|number|unit|apt|i-?|form)\s*$/.test(text.slice(Math.max(0, m.index - 7), m.index))
+      )
+        continue;
+      push(m.index, iso(+m[1]!, 7, 1), true, m[0]);
+    }
   }
   // The most precise date wins ("before the 2017 protocols, say Feb 2017" is February),
   // then the first one written.

@@ -6,7 +6,17 @@
  */
 import type { Facts, Place, Request, Role, Signals } from "../policy/vocabulary.js";
 import type { TermName } from "../policy/lexicon-schema.js";
-import { TermIndex, isDoubted, isNegated, normalize, voiceOf, type CompiledLexicon, type Span } from "./text.js";
+import {
+  TermIndex,
+  isDoubted,
+  isNegated,
+  normalize,
+  normalizeQuestion,
+  voiceOf,
+  type CompiledLexicon,
+  type Normalized,
+  type Span,
+} from "./text.js";
 import { findDateInText, type DateInText } from "./dates.js";
 
 export interface Reading {
@@ -260,15 +270,8 @@ function readPressure(m: Matcher): Facts["pressure"] {
   return "none";
 }
 
-function countSpanish(text: string, markers: Set<string>): boolean {
-  let es = 0;
-  let en = 0;
-  for (const w of text.split(" ")) {
-    if (markers.has(w)) es++;
-    else if (w === "the" || w === "is" || w === "are" || w === "and" || w === "to" || w === "what" || w === "they")
-      en++;
-  }
-  return es >= 3 && es > en;
+function languageOf(normalized: Normalized): "es" | "en" {
+  return normalized.spanishWords >= 3 && normalized.spanishWords > normalized.englishWords ? "es" : "en";
 }
 
 export interface ReadOptions {
@@ -283,7 +286,8 @@ export interface ReadOptions {
  * about the situation is left without them, the whole message is read.
  */
 export function readQuestion(question: string, lex: CompiledLexicon, options: ReadOptions = {}): Reading {
-  const whole = new Matcher(normalize(question, lex), lex);
+  const normalized = normalizeQuestion(question, lex);
+  const whole = new Matcher(normalized.text, lex);
   if (whole.has("instructionAttempt")) {
     const instruction = lex.terms.instructionAttempt;
     const sentences = question.split(/(?<=[.!?;\n])\s+/);
@@ -293,17 +297,18 @@ export function readQuestion(question: string, lex: CompiledLexicon, options: Re
     });
     if (kept.length > 0 && kept.length < sentences.length) {
       const rest = kept.join(" ");
-      const reading = readSituation(rest, new Matcher(normalize(rest, lex), lex), options);
+      const restNormalized = normalizeQuestion(rest, lex);
+      const reading = readSituation(rest, new Matcher(restNormalized.text, lex), languageOf(restNormalized), options);
       if (reading.inScope) {
         reading.signals.instructionAttempt = true;
         return reading;
       }
     }
   }
-  return readSituation(question, whole, options);
+  return readSituation(question, whole, languageOf(normalized), options);
 }
 
-function readSituation(question: string, m: Matcher, options: ReadOptions): Reading {
+function readSituation(question: string, m: Matcher, language: Reading["language"], options: ReadOptions): Reading {
   const { text, lex } = m;
 
   // Who the agents are.
@@ -431,7 +436,7 @@ function readSituation(question: string, m: Matcher, options: ReadOptions): Read
     asksAboutNow:
       / (?:now|right now|today|currently|at the moment|ahora|hoy) /.test(` ${text} `) &&
       !/ (?:was|were|did|back then|at the time) /.test(` ${text} `),
-    language: countSpanish(text, lex.spanishMarkers) ? "es" : "en",
+    language,
     normalized: text,
   };
 }

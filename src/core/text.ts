@@ -5,7 +5,8 @@
  */
 import type { Lexicon, TermName } from "../policy/lexicon-schema.js";
 import { TERM_NAMES } from "../policy/lexicon-schema.js";
-import { anchorWords, leadingAnchors, mayStartWithSpace } from "./anchors.js";
+import { anchorWords, mayStartWithSpace } from "./anchors.js";
+import { compileGate, patternGate, TextPairs, type GateCheck } from "./required.js";
 
 export interface Span {
   start: number;
@@ -17,7 +18,8 @@ export interface Span {
 }
 
 export interface CompiledLexicon {
-  rewrites: [RegExp, string, string[] | null][];
+  /** Each rewrite with what the text must contain for it to apply. */
+  rewrites: [RegExp, string, GateCheck][];
   words: Map<string, string>;
   /** Fuzzy spelling: a variant one edit away -> the intended word. */
   spellingVariants: Map<string, string>;
@@ -59,17 +61,6 @@ const WORD_EDGE_AFTER = "(?![a-z0-9])";
 
 function alternatives(source: string | string[]): string {
   return (Array.isArray(source) ? source : [source]).map((s) => `(?:${s})`).join("|");
-}
-
-/**
- * What a rewrite needs to be present in the text to apply: its anchors, found past a
- * leading \\s, \\b or \\s*; or a leading literal symbol such as "@". Null: always run it.
- */
-function rewriteAnchors(pattern: string): string[] | null {
-  const rest = pattern.replace(/^(?:\\[sb][*+?]?)+/, "");
-  const symbol = /^[@#&+]/.exec(rest);
-  if (symbol) return [symbol[0]];
-  return leadingAnchors(rest);
 }
 
 function deletions(word: string): string[] {
@@ -140,7 +131,7 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
     rewrites: lex.rewrites.map(([pattern, replacement]) => [
       new RegExp(pattern, "g"),
       replacement,
-      rewriteAnchors(pattern),
+      compileGate(patternGate(pattern)),
     ]),
     words: new Map(Object.entries(lex.words)),
     spellingVariants,
@@ -171,20 +162,9 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
   };
 }
 
-// Words recur across questions: remember what each unknown word was corrected to.
-const corrections = new WeakMap<CompiledLexicon, Map<string, string>>();
-
 function correctSpelling(token: string, lex: CompiledLexicon): string {
   if (token.length < 5 || lex.knownWords.has(token) || /\d/.test(token)) return token;
-  let memo = corrections.get(lex);
-  if (!memo) corrections.set(lex, (memo = new Map()));
-  let corrected = memo.get(token);
-  if (corrected === undefined) {
-    if (memo.size > 50_000) memo.clear();
-    corrected = correctSpellingUncached(token, lex);
-    memo.set(token, corrected);
-  }
-  return corrected;
+  return correctSpellingUncached(token, lex);
 }
 
 function correctSpellingUncached(token: string, lex: CompiledLexicon): string {
@@ -205,25 +185,41 @@ function correctSpellingUncached(token: string, lex: CompiledLexicon): string {
   return token;
 }
 
-const CONTRACTIONS: [RegExp, string][] = [
-  [/\bcan't\b/g, "can not"],
-  [/\bwon't\b/g, "will not"],
-  [/\bain't\b/g, "is not"],
-  [/n't\b/g, " not"],
-  [/\bi'm\b/g, "i am"],
-  [/'re\b/g, " are"],
-  [/'ve\b/g, " have"],
-  [/'ll\b/g, " will"],
-  [/\b(it|he|she|that|there|what|who|where|here)'s\b/g, "$1 is"],
-];
+/** English contractions, expanded in one pass ("can't" -> "can not", "it's" -> "it is"). */
+const CONTRACTION = /\b(can|won|ain)'t\b|n't\b|\bi'm\b|'(re|ve|ll)\b|\b(it|he|she|that|there|what|who|where|here)'s\b/g;
+const EXPANDED: Record<string, string> = {
+  can: "can not",
+  won: "will not",
+  ain: "is not",
+  re: " are",
+  ve: " have",
+  ll: " will",
+};
+
+function expandContraction(match: string, negative?: string, verb?: string, subject?: string): string {
+  if (negative) return EXPANDED[negative]!;
+  if (verb) return EXPANDED[verb]!;
+  if (subject) return `${subject} is`;
+  return match === "i'm" ? "i am" : " not";
+}
 
 /**
  * Lower case, accents removed, contractions expanded, the lexicon's rewrites applied,
  * then tokens joined by single spaces with . , ; : ? ! kept as tokens of their own.
  */
 const NON_ASCII = /[\u0080-\uffff]/;
+/** Reused by every call: normalize() is synchronous, so one table serves them all. */
+const textPairs = new TextPairs();
 
-export function normalize(text: string, lex: CompiledLexicon): string {
+export interface Normalized {
+  text: string;
+  /** Words that mark Spanish ("que", "la") and common English ones ("the", "is"). */
+  spanishWords: number;
+  englishWords: number;
+}
+
+/** normalize(), with the counts the question's language is judged by. */
+export function normalizeQuestion(text: string, lex: CompiledLexicon): Normalized {
   let s = text.toLowerCase();
   // Plain ASCII (most questions) has no accents, curly quotes or dashes to fold.
   if (NON_ASCII.test(s)) {
@@ -236,13 +232,16 @@ export function normalize(text: string, lex: CompiledLexicon): string {
       .replace(/[\u2013\u2014]/g, " , ");
   }
   if (s.includes("`")) s = s.replace(/`/g, "'");
-  if (s.includes("'")) for (const [pattern, replacement] of CONTRACTIONS) s = s.replace(pattern, replacement);
-  for (const [pattern, replacement, anchors] of lex.rewrites) {
-    // Most rewrites cannot apply to a given question: skip them unless a literal they must
-    // start with is in the text.
-    if (anchors && !anchors.some((a) => s.includes(a))) continue;
+  if (s.includes("'")) s = s.replace(CONTRACTION, expandContraction);
+  // Most rewrites cannot apply to a given question: skip them unless the characters of the
+  // literals they need are in the text, side by side.
+  textPairs.load(s);
+  for (const [pattern, replacement, mayApply] of lex.rewrites) {
+    if (!mayApply(textPairs)) continue;
     pattern.lastIndex = 0;
+    const before = s;
     s = s.replace(pattern, replacement);
+    if (s !== before) textPairs.load(s);
   } // A parenthesis sets off an aside, as a comma does: "(Homeland Security, not Homeless
   // Services) are prying". After the rewrites, which read "287(g)".
   if (s.includes("(")) s = s.replace(/[()]/g, " , ");
@@ -250,12 +249,55 @@ export function normalize(text: string, lex: CompiledLexicon): string {
   // Possessives read as the word itself ("the library's guard" -> "the library guard").
   s = s.replace(/(\w)'s\b/g, "$1").replace(/'/g, "");
   const tokens = s.match(/[a-z0-9]+|[.,;:?!]/g) ?? [];
-  const out: string[] = [];
-  for (const token of tokens) {
-    const replaced = lex.words.get(token);
-    out.push(replaced ?? correctSpelling(token, lex));
+  let spanishWords = 0;
+  let englishWords = 0;
+  for (let k = 0; k < tokens.length; k++) {
+    const word = wordOf(tokens[k]!, lex);
+    tokens[k] = word.text;
+    spanishWords += word.spanish;
+    englishWords += word.english;
   }
-  return out.join(" ");
+  return { text: tokens.join(" "), spanishWords, englishWords };
+}
+
+/** Common English words: a question with more Spanish markers than these is in Spanish. */
+const ENGLISH_MARKERS = new Set(["the", "is", "are", "and", "to", "what", "they"]);
+
+interface NormalWord {
+  /** The word as the patterns read it: slang replaced, spelling corrected (may be several words). */
+  text: string;
+  /** How many of those words mark Spanish, and how many English. */
+  spanish: number;
+  english: number;
+}
+
+// Words recur across questions: each is looked up in the word list, spell-checked and
+// classified once, then remembered.
+const normalWords = new WeakMap<CompiledLexicon, Map<string, NormalWord>>();
+
+function wordOf(token: string, lex: CompiledLexicon): NormalWord {
+  let memo = normalWords.get(lex);
+  if (!memo) normalWords.set(lex, (memo = new Map()));
+  let word = memo.get(token);
+  if (word === undefined) {
+    if (memo.size > 50_000) memo.clear();
+    const text = lex.words.get(token) ?? correctSpelling(token, lex);
+    word = { text, spanish: 0, english: 0 };
+    for (const w of text.split(" ")) {
+      if (lex.spanishMarkers.has(w)) word.spanish++;
+      else if (ENGLISH_MARKERS.has(w)) word.english++;
+    }
+    memo.set(token, word);
+  }
+  return word;
+}
+
+/**
+ * Lower case, accents removed, contractions expanded, the lexicon's rewrites applied,
+ * then tokens joined by single spaces with . , ; : ? ! kept as tokens of their own.
+ */
+export function normalize(text: string, lex: CompiledLexicon): string {
+  return normalizeQuestion(text, lex).text;
 }
 
 /**
