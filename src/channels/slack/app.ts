@@ -204,7 +204,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   });
 
   // ---- /ice-protocol: the answer is the acknowledgement itself.
-  app.command(COMMAND, async ({ command, ack, respond, logger }) => {
+  routes.command(COMMAND, async ({ command, ack, respond, logger }) => {
     let message: SlackMessage;
     try {
       const text = plainText(command.text ?? "");

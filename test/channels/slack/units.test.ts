@@ -8,7 +8,7 @@ import { parseRoleWords } from "../../../src/channels/slack/labels.js";
 import { DatabaseProfileStore, MemoryProfileStore } from "../../../src/channels/slack/profile-store.js";
 import { isCasesCommand } from "../../../src/channels/slack/escalation.js";
 import { deliveryErrorOf, parseMessageId } from "../../../src/channels/slack/gateway.js";
-import { SlackRoutes, type ActionArgs } from "../../../src/channels/slack/routes.js";
+import { SlackRoutes } from "../../../src/channels/slack/routes.js";
 import { DatabaseUnavailable } from "../../../src/db/errors.js";
 import { ConfigError, readConfig } from "../../../src/config/index.js";
 
@@ -238,33 +238,57 @@ describe("roles kept in the database", () => {
 });
 
 describe("routes", () => {
-  /** What SlackRoutes registers with Bolt, and a way to call the action listener as Bolt would. */
+  /** What SlackRoutes installs in Bolt, and a way to send it a request as Bolt would. */
   const boltWith = (routes: SlackRoutes) => {
-    const listeners: { kind: string; listener: (args: unknown) => Promise<void> }[] = [];
+    const middleware: ((args: unknown) => Promise<void>)[] = [];
+    const listeners: unknown[] = [];
     const app = {
-      action: (_c: unknown, listener: (args: unknown) => Promise<void>) => listeners.push({ kind: "action", listener }),
-      view: (_c: unknown, listener: (args: unknown) => Promise<void>) => listeners.push({ kind: "view", listener }),
-      event: (_c: unknown, listener: (args: unknown) => Promise<void>) => listeners.push({ kind: "event", listener }),
+      use: (m: (args: unknown) => Promise<void>) => middleware.push(m),
+      action: (...args: unknown[]) => listeners.push(args),
+      command: (...args: unknown[]) => listeners.push(args),
+      view: (...args: unknown[]) => listeners.push(args),
+      event: (...args: unknown[]) => listeners.push(args),
     };
     routes.register(app as never);
-    const click = (actionId: string) =>
-      listeners.find((l) => l.kind === "action")!.listener({ action: { action_id: actionId } } as ActionArgs);
-    return { kinds: listeners.map((l) => l.kind), click };
+    let passedOn = 0;
+    const send = (args: object) => middleware[0]!({ ...args, next: async () => void passedOn++ });
+    const click = (actionId: string) => send({ body: { type: "block_actions" }, action: { action_id: actionId } });
+    return { middleware, listeners, send, click, passedOn: () => passedOn };
   };
 
-  it("puts every click behind one Bolt listener, and runs each handler whose id matches", async () => {
+  it("puts every request behind one Bolt middleware, and runs each handler whose id matches", async () => {
     const ran: string[] = [];
     const routes = new SlackRoutes();
+    routes.command(/^\/ice-protocol$/, async ({ command }) => void ran.push(`command ${command.text}`));
     routes.action("escalate", async () => void ran.push("escalate"));
     routes.action(/^fact:/, async ({ action }) => void ran.push(`fact ${action.action_id}`));
     routes.action(/^fact:place$/, async () => void ran.push("place too"));
-    routes.view("case-message", async () => undefined);
+    routes.view("case-message", async () => void ran.push("modal"));
+    routes.event("app_home_opened", async () => void ran.push("home"));
     const bolt = boltWith(routes);
-    expect(bolt.kinds).toEqual(["action", "view"]);
+    expect([bolt.middleware.length, bolt.listeners.length]).toEqual([1, 0]);
+    await bolt.send({ body: { command: "/ice-protocol" }, command: { text: "help" } });
     await bolt.click("escalate");
     await bolt.click("fact:place");
+    await bolt.send({ body: { type: "view_submission" }, view: { callback_id: "case-message" } });
+    await bolt.send({ body: { type: "event_callback" }, event: { type: "app_home_opened" } });
+    expect(ran).toEqual(["command help", "escalate", "fact fact:place", "place too", "modal", "home"]);
+    // What nobody handles goes on to Bolt, unacknowledged, as with unmatched listeners.
     await bolt.click("nobody-handles-this");
-    expect(ran).toEqual(["escalate", "fact fact:place", "place too"]);
+    await bolt.send({ body: { command: "/other-app" }, command: { text: "" } });
+    await bolt.send({ body: { type: "event_callback" }, event: { type: "reaction_added" } });
+    expect(bolt.passedOn()).toBe(3);
+  });
+
+  it("drops an event its filter refuses (a retry already answered)", async () => {
+    const ran: string[] = [];
+    const routes = new SlackRoutes();
+    routes.event("message", async () => void ran.push("answered"));
+    routes.filterEvents(({ body }) => (body as { event_id?: string }).event_id !== "Ev0SEEN");
+    const bolt = boltWith(routes);
+    await bolt.send({ body: { type: "event_callback", event_id: "Ev0NEW" }, event: { type: "message" } });
+    await bolt.send({ body: { type: "event_callback", event_id: "Ev0SEEN" }, event: { type: "message" } });
+    expect(ran).toEqual(["answered"]);
   });
 
   it("reports a failing handler to Bolt, as a failing listener would be", async () => {
