@@ -223,13 +223,14 @@ function factSelect(fact: CorrectableFact, current: string): StaticSelect {
  * state (that travels in the block_id), so every answer shares them. Frozen, being shared.
  */
 const FACT_SELECTS = new Map(
-  CORRECTABLE.flatMap((fact) =>
-    (FACT_VALUES[fact] as readonly string[]).map((v) => [`${fact}=${v}`, factSelect(fact, v)] as const),
-  ),
+  CORRECTABLE.map((fact) => [
+    fact,
+    new Map((FACT_VALUES[fact] as readonly string[]).map((v) => [v, factSelect(fact, v)])),
+  ]),
 );
 
 function factSelectFor(state: SlackState, fact: CorrectableFact): StaticSelect {
-  return FACT_SELECTS.get(`${fact}=${state.facts[fact]}`) ?? factSelect(fact, state.facts[fact]);
+  return FACT_SELECTS.get(fact)?.get(state.facts[fact]) ?? factSelect(fact, state.facts[fact]);
 }
 
 function deepFreeze<T>(value: T): T {
@@ -243,6 +244,22 @@ function deepFreeze<T>(value: T): T {
 function roleOptions(valueOf: (role: Role) => string): PlainTextOption[] {
   return ROLES.filter((r) => r !== "unknown").map((r) => option(ROLE_LABELS[r], valueOf(r)));
 }
+
+/**
+ * A citation's quote as shown: escaped, very long ones cut with an ellipsis, a line break
+ * continuing the quote on the next line. The pack's few hundred excerpts come back in answer
+ * after answer, so each is worked out once (the cache is emptied if it ever grows past that).
+ */
+function quoteShown(quote: string): string {
+  let shown = QUOTES_SHOWN.get(quote);
+  if (shown === undefined) {
+    shown = truncate(escapeMrkdwn(quote), 900).replaceAll("\n", "\n>");
+    if (QUOTES_SHOWN.size >= 5000) QUOTES_SHOWN.clear();
+    QUOTES_SHOWN.set(quote, shown);
+  }
+  return shown;
+}
+const QUOTES_SHOWN = new Map<string, string>();
 
 function citationMarks(refs: number[]): string {
   return refs.map((i) => `[${i + 1}]`).join("");
@@ -289,7 +306,7 @@ export function answerBlocks(view: AnswerView): KnownBlock[] {
     answer.citations.forEach((c, i) => {
       // Verbatim, spacing included (the garbled source is quoted as received); a line break
       // continues the quote on the next line. Very long quotes are cut with an ellipsis.
-      const quote = truncate(escapeMrkdwn(c.quote), 900).replaceAll("\n", "\n>");
+      const quote = quoteShown(c.quote);
       const cited = view.phrased?.citations[i];
       const summary = cited?.id === c.id ? cited.summary : undefined;
       if (summary && cited) {
