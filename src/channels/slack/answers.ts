@@ -82,6 +82,8 @@ export class SlackAnswers {
 
   /** The rules' answer rendered now; phrasing, when on, started in parallel. */
   #answerMessage(view: Omit<AnswerView, "phrased">, question?: string): SlackMessage {
+    // Without phrasing the template view adds nothing to the rules' answer: render it directly.
+    if (!this.#phraser?.enabled) return answerMessage(view);
     const delivery = deliverAnswer(view.answer, this.#phraser, {
       language: view.answer.language,
       ...(question ? { question } : {}),
