@@ -4,7 +4,7 @@
  * date; its steps and citations are filtered the same way. The result is the one
  * channel-neutral Answer every surface renders (and `ask --json` prints).
  */
-import type { Condition, Rule, Step } from "../policy/schema.js";
+import type { Condition, EscalationTarget, Overlay, Rule, Step } from "../policy/schema.js";
 import type { PolicyPack } from "../policy/load.js";
 import type { Decision, FactName, Facts, Queue, Role } from "../policy/vocabulary.js";
 import { FACT_NAMES, SIGNAL_NAMES } from "../policy/vocabulary.js";
@@ -65,13 +65,11 @@ interface Situation {
 }
 
 type Check = (s: Situation) => boolean;
-const compiledChecks = new WeakMap<Condition, Check[]>();
 
-/** A condition as a list of small checks, built once per condition and reused for every question. */
-function checksOf(cond: Condition): Check[] {
-  let checks = compiledChecks.get(cond);
-  if (checks) return checks;
-  checks = [];
+/** A condition as a list of small checks, built once when the pack is compiled. */
+function checksOf(cond: Condition | undefined): Check[] {
+  const checks: Check[] = [];
+  if (!cond) return checks;
   const raw = cond as Record<string, unknown>;
   for (const name of FACT_NAMES) {
     const test = raw[name] as string[] | { not: string[] } | undefined;
@@ -88,26 +86,52 @@ function checksOf(cond: Condition): Check[] {
   if (inScope !== undefined) checks.push((s) => s.inScope === inScope);
   if (asOfBefore) checks.push((s) => s.asOf < asOfBefore);
   if (asOfFrom) checks.push((s) => s.asOf >= asOfFrom);
-  compiledChecks.set(cond, checks);
   return checks;
 }
 
-function holds(cond: Condition | undefined, s: Situation): boolean {
-  if (!cond) return true;
-  for (const check of checksOf(cond)) if (!check(s)) return false;
+function holds(checks: Check[], s: Situation): boolean {
+  for (const check of checks) if (!check(s)) return false;
   return true;
+}
+
+/** A citation with the dates of its source, to tell whether it is in force. */
+type CitationRecord = CitationOut & { inForceFrom: string; until?: string; approximateStart: boolean };
+
+/** A step with its condition compiled and its citations looked up. */
+interface CompiledStep {
+  step: Step;
+  when: Check[];
+  cites: CitationRecord[];
+  /** Whether the text names the as-of date ("{asOf}"), which is filled in per answer. */
+  dated: boolean;
+}
+
+interface CompiledRule {
+  rule: Rule;
+  when: Check[];
+  grounds: { when: Check[]; cites: CitationRecord[] }[];
+  steps: CompiledStep[];
+}
+
+interface CompiledOverlay {
+  overlay: Overlay;
+  when: Check[];
+  steps: CompiledStep[];
 }
 
 /** The pack, indexed for answering: built once, read by every question. */
 export interface CompiledPack {
   pack: PolicyPack;
-  citationById: Map<string, CitationOut & { inForceFrom: string; until?: string; approximateStart: boolean }>;
-  rules: Rule[];
+  citationById: Map<string, CitationRecord>;
+  rules: CompiledRule[];
+  overlays: CompiledOverlay[];
+  /** Each escalation target's contacts with their conditions compiled. */
+  contacts: Map<EscalationTarget, { when: Check[]; say: string }[]>;
 }
 
 export function compilePack(pack: PolicyPack): CompiledPack {
   const sourceById = new Map(pack.sources.map((s) => [s.id, s]));
-  const citationById = new Map(
+  const citationById = new Map<string, CitationRecord>(
     pack.citations.map((c) => {
       const source = sourceById.get(c.source)!;
       return [
@@ -125,22 +149,40 @@ export function compilePack(pack: PolicyPack): CompiledPack {
       ];
     }),
   );
-  return { pack, citationById, rules: pack.rules };
+  const cited = (ids: string[]) => ids.map((id) => citationById.get(id)!);
+  const compileStep = (step: Step): CompiledStep => ({
+    step,
+    when: checksOf(step.when),
+    cites: cited(step.cite),
+    dated: step.say.includes("{asOf}"),
+  });
+  return {
+    pack,
+    citationById,
+    rules: pack.rules.map((rule) => ({
+      rule,
+      when: checksOf(rule.when),
+      grounds: rule.grounds.map((g) => ({ when: checksOf(g.when), cites: cited(g.cite) })),
+      steps: rule.steps.map(compileStep),
+    })),
+    overlays: pack.overlays.map((overlay) => ({
+      overlay,
+      when: checksOf(overlay.when),
+      steps: overlay.steps.map(compileStep),
+    })),
+    contacts: new Map(pack.escalation.map((t) => [t, t.contacts.map((c) => ({ when: checksOf(c.when), say: c.say }))])),
+  };
 }
 
 function inForce(c: { inForceFrom: string; until?: string }, asOf: string): boolean {
   return c.inForceFrom <= asOf && (!c.until || asOf < c.until);
 }
 
-function citesInForce(compiled: CompiledPack, ids: string[], asOf: string): string[] {
-  return ids.filter((id) => inForce(compiled.citationById.get(id)!, asOf));
-}
-
 /** Does the rule hold on this date? Rules without grounds hold whenever their condition does. */
-function ruleApplies(rule: Rule, s: Situation, compiled: CompiledPack): boolean {
+function ruleApplies(rule: CompiledRule, s: Situation): boolean {
   if (!holds(rule.when, s)) return false;
   if (rule.grounds.length === 0) return true;
-  return rule.grounds.some((g) => holds(g.when, s) && citesInForce(compiled, g.cite, s.asOf).length > 0);
+  return rule.grounds.some((g) => holds(g.when, s) && g.cites.some((c) => inForce(c, s.asOf)));
 }
 
 function fill(template: string, s: Situation): string {
@@ -149,24 +191,24 @@ function fill(template: string, s: Situation): string {
 
 export function decide(reading: Reading, options: DecideOptions, compiled: CompiledPack): Answer {
   const s: Situation = { facts: reading.facts, signals: reading.signals, inScope: reading.inScope, asOf: options.asOf };
-  const rule = compiled.rules.find((r) => ruleApplies(r, s, compiled)) ?? compiled.rules[compiled.rules.length - 1]!;
+  const decided = compiled.rules.find((r) => ruleApplies(r, s)) ?? compiled.rules[compiled.rules.length - 1]!;
+  const rule = decided.rule;
   const pack = compiled.pack;
 
   const citations: CitationOut[] = [];
   const indexOf = new Map<string, number>();
   const steps: string[] = [];
   const stepCitations: number[][] = [];
-  const addStep = (step: Step) => {
-    if (!holds(step.when, s)) return;
-    const cited = citesInForce(compiled, step.cite, s.asOf);
-    if (!step.service && cited.length === 0) return; // nothing in force to rest this point on
-    const text = fill(step.say, s);
+  const addStep = ({ step, when, cites, dated }: CompiledStep) => {
+    if (!holds(when, s)) return;
+    const inForceNow = cites.filter((c) => inForce(c, s.asOf));
+    if (!step.service && inForceNow.length === 0) return; // nothing in force to rest this point on
+    const text = dated ? fill(step.say, s) : step.say;
     if (steps.includes(text)) return;
-    const refs = cited.map((id) => {
+    const refs = inForceNow.map(({ id, source, title, date, quote }) => {
       let i = indexOf.get(id);
       if (i === undefined) {
-        const { id: cid, source, title, date, quote } = compiled.citationById.get(id)!;
-        i = citations.push({ id: cid, source, title, date, quote }) - 1;
+        i = citations.push({ id, source, title, date, quote }) - 1;
         indexOf.set(id, i);
       }
       return i;
@@ -175,14 +217,14 @@ export function decide(reading: Reading, options: DecideOptions, compiled: Compi
     stepCitations.push(refs);
   };
 
-  rule.steps.forEach(addStep);
+  decided.steps.forEach(addStep);
   let urgentFromOverlay = false;
-  for (const overlay of pack.overlays) {
+  for (const { overlay, when, steps: overlaySteps } of compiled.overlays) {
     if (overlay.exceptDecisions.includes(rule.decision)) continue;
     if (overlay.onlyDecisions.length > 0 && !overlay.onlyDecisions.includes(rule.decision)) continue;
-    if (!holds(overlay.when, s)) continue;
+    if (!holds(when, s)) continue;
     const before = steps.length;
-    overlay.steps.forEach(addStep);
+    overlaySteps.forEach(addStep);
     if (overlay.urgent && steps.length > before) urgentFromOverlay = true;
   }
 
@@ -195,7 +237,10 @@ export function decide(reading: Reading, options: DecideOptions, compiled: Compi
     urgent: mode === "urgent" || mode === "notify" || urgentFromOverlay,
     offered: mode !== "none" || required,
   };
-  const contacts = target.contacts.filter((c) => holds(c.when, s)).map((c) => c.say);
+  const contacts = compiled.contacts
+    .get(target)!
+    .filter((c) => holds(c.when, s))
+    .map((c) => c.say);
 
   const clarify: ClarifyOut[] = [];
   for (const fact of rule.clarify) {

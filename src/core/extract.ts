@@ -433,13 +433,15 @@ function readSituation(question: string, m: Matcher, language: Reading["language
     signals,
     inScope,
     ...(dateInText ? { dateInText } : {}),
-    asksAboutNow:
-      / (?:now|right now|today|currently|at the moment|ahora|hoy) /.test(` ${text} `) &&
-      !/ (?:was|were|did|back then|at the time) /.test(` ${text} `),
+    asksAboutNow: ASKS_ABOUT_NOW.test(text) && !ASKS_ABOUT_THEN.test(text),
     language,
     normalized: text,
   };
 }
+
+/** "What do I do now?" as against "what was the rule then?". */
+const ASKS_ABOUT_NOW = /(?:^| )(?:now|right now|today|currently|at the moment|ahora|hoy)(?= |$)/;
+const ASKS_ABOUT_THEN = /(?:^| )(?:was|were|did|back then|at the time)(?= |$)/;
 
 /** "our clinic", "admitted here", "my students": the asker works at that kind of place. */
 function readOwnWorkplace(m: Matcher): Role | undefined {

@@ -385,11 +385,26 @@ function isClauseBreak(code: number): boolean {
   return code === 46 || code === 59 || code === 58 || code === 63 || code === 33 || code === 44;
 }
 
-function clauseBefore(text: string, start: number): string {
-  let i = start - 1;
-  while (i >= 0 && !isClauseBreak(text.charCodeAt(i))) i--;
-  return text.slice(i + 1, start).trim();
+/**
+ * The last `count` words of the clause before a position (fewer if the clause is shorter),
+ * found by walking back from it: the cues read only a few words back, and a long clause
+ * need not be split to find them.
+ */
+function wordsBefore(text: string, start: number, count: number): string {
+  let end = start;
+  while (end > 0 && text.charCodeAt(end - 1) === 32) end--;
+  let i = end - 1;
+  let words = 0;
+  for (; i >= 0; i--) {
+    const code = text.charCodeAt(i);
+    if (isClauseBreak(code)) break;
+    if (code === 32 && text.charCodeAt(i + 1) !== 32 && ++words === count) break;
+  }
+  return text.slice(i + 1, end).trim();
 }
+
+/** How many words back the first-person cues can reach: the longest cue (5 words) and its gap (5), with room. */
+const CUE_REACH = 16;
 
 /** Is this match negated ("no warrant", "did not show a warrant", "warrant? no")? */
 export function isNegated(text: string, span: Span, lex: CompiledLexicon): boolean {
@@ -397,7 +412,8 @@ export function isNegated(text: string, span: Span, lex: CompiledLexicon): boole
 }
 
 function negatedNow(text: string, span: Span, lex: CompiledLexicon): boolean {
-  const words = clauseBefore(text, span.start).split(" ").filter(Boolean);
+  // Only the last `window` words can hold a cue that reaches this far.
+  const words = wordsBefore(text, span.start, lex.negationWindow).split(" ").filter(Boolean);
   // Negation inside the match itself ("no judge signed") counts as well.
   const inside = span.text.split(" ");
   if (inside.length > 1 && lex.negationCues.has(inside[0]!)) return true;
@@ -423,7 +439,7 @@ function negatedNow(text: string, span: Span, lex: CompiledLexicon): boolean {
 /** Is the asker unsure of this ("not sure if it is signed by a judge", "they claim")? */
 export function isDoubted(text: string, span: Span, lex: CompiledLexicon): boolean {
   if (span.doubted === undefined) {
-    const before = clauseBefore(text, span.start).split(" ").slice(-8).join(" ");
+    const before = wordsBefore(text, span.start, 8);
     span.doubted = lex.doubt.test(before);
   }
   return span.doubted;
@@ -437,7 +453,7 @@ const NOT_THE_ASKER =
 
 /** Does a role noun describe the asker ("I'm a nurse") or their workplace ("our shelter")? */
 export function voiceOf(text: string, span: Span, lex: CompiledLexicon): Voice {
-  const before = clauseBefore(text, span.start);
+  const before = wordsBefore(text, span.start, CUE_REACH);
   if (lex.selfCue.test(before)) return "self";
   // The noun phrase says it of itself: "my partner and I", "we are PD".
   if (/^(?:my partner|we |i )/.test(span.text)) return "self";
@@ -447,7 +463,7 @@ export function voiceOf(text: string, span: Span, lex: CompiledLexicon): Voice {
   // shift", "long day. CO at AMKC", "DOT signal crew, ICE wants ...".
   const sentence = sentenceBefore(text, span.start);
   if (
-    sentence.split(" ").filter(Boolean).length <= 3 &&
+    wordCount(sentence) <= 3 &&
     !NOT_THE_ASKER.test(sentence) &&
     (sentence.trim() === "" ? true : !/[,;:]/.test(sentence)) &&
     lex.describes.test(text.slice(span.end)) &&
@@ -463,9 +479,20 @@ export function voiceOf(text: string, span: Span, lex: CompiledLexicon): Voice {
   return "none";
 }
 
+function wordCount(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) !== 32 && (i === 0 || text.charCodeAt(i - 1) === 32)) count++;
+  }
+  return count;
+}
+
 /** The words of the same sentence before a position (commas do not end a sentence). */
 function sentenceBefore(text: string, start: number): string {
   let i = start - 1;
-  while (i >= 0 && !/[.?!]/.test(text[i]!)) i--;
+  for (; i >= 0; i--) {
+    const code = text.charCodeAt(i);
+    if (code === 46 || code === 63 || code === 33) break; // . ? !
+  }
   return text.slice(i + 1, start).trim();
 }
