@@ -19,6 +19,16 @@ export { topLevelAlternatives };
 export const MAX_ANCHOR = 6;
 
 /**
+ * A whole first word that the pattern follows with a space and a literal second word ("the
+ * front", "in my") makes a two-word anchor, up to this many characters in all: "the" alone
+ * starts a word in most questions, "the fr" in few.
+ */
+export const MAX_TWO_WORD_ANCHOR = 12;
+
+/** Beyond this many second words, an anchor stays a single word (the trie would only grow). */
+const MAX_SECOND_WORDS = 64;
+
+/**
  * How the first word of a match relates to an anchor:
  * - "word": the word is exactly the anchor;
  * - "prefix": the word starts with the anchor and may go on;
@@ -69,11 +79,33 @@ function union(a: Anchors, b: Anchors): Anchors {
   return out;
 }
 
-/** Resolves the "open" anchors of a group by what follows it. */
-function settle(anchors: Anchors, next: Ending): Anchors {
+/** Resolves the "open" anchors of a group by what follows it (`rest`, or a repeat of the group). */
+function settle(anchors: Anchors, rest: string, repeats: boolean): Anchors {
   if (anchors === null) return null;
+  const next = repeats ? "prefix" : endingAfter(rest);
   const out = new Map<string, Ending>();
-  for (const [anchor, ending] of anchors) out.set(anchor, ending === "open" ? next : ending);
+  for (const [anchor, ending] of anchors) {
+    if (ending !== "open") out.set(anchor, ending);
+    else if (next === "word" && !repeats) for (const [a, e] of extend(anchor, rest)) out.set(a, e);
+    else out.set(anchor, next);
+  }
+  return out;
+}
+
+/**
+ * A whole first word and what follows it: two-word anchors ("the front") when a space and a
+ * literal second word come next, else the word alone, marked whole.
+ */
+function extend(word: string, rest: string): Anchors & Map<string, Ending> {
+  const single = new Map<string, Ending>([[word, "word"]]);
+  if (word.includes(" ") || rest[0] !== " " || quantifierAt(rest, 1).length > 0) return single;
+  const second = analyzeSequence(rest.slice(1));
+  if (second.anchors === null || second.nullable || second.anchors.size > MAX_SECOND_WORDS) return single;
+  const out = new Map<string, Ending>();
+  for (const [anchor, ending] of second.anchors) {
+    if (anchor.includes(" ")) out.set(`${word} ${anchor.slice(0, anchor.indexOf(" "))}`, "word");
+    else out.set(`${word} ${anchor}`, ending);
+  }
   return out;
 }
 
@@ -137,7 +169,7 @@ function analyzeSequence(seq: string): Analysis {
     const q = quantifierAt(seq, close + 1);
     const rest = seq.slice(close + 1 + q.length);
     // A group that may repeat could be followed by itself: its open anchors stay prefixes.
-    const anchors = settle(group.anchors, q.many ? "prefix" : endingAfter(rest));
+    const anchors = settle(group.anchors, rest, q.many);
     if (group.nullable || q.zero) {
       const after = analyzeSequence(rest);
       return { anchors: union(anchors, after.anchors), nullable: after.nullable };
@@ -172,7 +204,9 @@ function analyzeSequence(seq: string): Analysis {
       j++;
     }
     if (run === "") return ANY;
-    return { anchors: new Map([[run, ending ?? endingAfter(seq.slice(j))]]), nullable: false };
+    if (ending) return { anchors: new Map([[run, ending]]), nullable: false };
+    const after = endingAfter(seq.slice(j));
+    return { anchors: after === "word" ? extend(run, seq.slice(j)) : new Map([[run, after]]), nullable: false };
   }
   // \w, \s, ., a character class, an escaped symbol: could be anything.
   return ANY;
@@ -200,7 +234,7 @@ export function anchorWords(source: string): Map<string, boolean> | null {
   if (anchors === null || nullable || anchors.has("")) return null;
   const out = new Map<string, boolean>();
   for (const [anchor, ending] of anchors) {
-    const cut = anchor.slice(0, MAX_ANCHOR);
+    const cut = anchor.slice(0, anchor.includes(" ") ? MAX_TWO_WORD_ANCHOR : MAX_ANCHOR);
     // A term ends at a word edge, so an anchor left open at its end is a whole word; one cut
     // short can only be a prefix.
     const whole = ending !== "prefix" && cut === anchor;

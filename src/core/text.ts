@@ -349,20 +349,24 @@ function wordStartsByTerm(text: string, root: AnchorNode): (number[] | undefined
     if (!list) starts[term] = [wordStart];
     else if (list[list.length - 1] !== wordStart) list.push(wordStart);
   };
-  let wordStart = 0;
-  let node: AnchorNode | undefined = root;
-  for (let i = 0; i <= text.length; i++) {
-    const code = i < text.length ? text.charCodeAt(i) : 32;
-    if (code === 32) {
-      // The whole word was read inside the trie: anchors that must be the whole word apply.
-      if (node) for (const term of node.wordTerms) note(term, wordStart);
-      wordStart = i + 1;
-      node = root;
-      continue;
+  const length = text.length;
+  for (let wordStart = 0; wordStart < length;) {
+    // Walk down the trie from this word's first letter; a two-word anchor carries the walk
+    // across one space into the next word.
+    let node: AnchorNode | undefined = root;
+    let i = wordStart;
+    while (node) {
+      if (i === length || text.charCodeAt(i) === 32) {
+        // A word ends here inside the trie: anchors that must be the whole word apply.
+        for (const term of node.wordTerms) note(term, wordStart);
+        if (i === length) break;
+      }
+      node = node.next[text.charCodeAt(i++)];
+      if (node) for (const term of node.prefixTerms) note(term, wordStart);
     }
-    if (!node) continue; // this word already left the trie
-    node = node.next[code];
-    if (node) for (const term of node.prefixTerms) note(term, wordStart);
+    const space = text.indexOf(" ", wordStart);
+    if (space < 0) break;
+    wordStart = space + 1;
   }
   return starts;
 }

@@ -42,7 +42,12 @@ describe("pattern anchors", () => {
   });
 
   it("find the literal starts of each alternative", () => {
-    expect(leadingAnchors("(?:no|sin) (?:warrant|orden)")?.sort()).toEqual(["no", "sin"]);
+    expect(leadingAnchors("(?:no|sin) (?:warrant|orden) (?:signed|firmada)")?.sort()).toEqual([
+      "no orden",
+      "no warrant",
+      "sin orden",
+      "sin warrant",
+    ]);
     expect(leadingAnchors("agents?|officers")?.sort()).toEqual(["agent", "office"]);
     expect(leadingAnchors("(?:the )?lobby")?.sort()).toEqual(["lobby", "the"]);
     expect(leadingAnchors("(?<!black )ice(?! cream)")).toEqual(["ice"]);
@@ -56,14 +61,21 @@ describe("pattern anchors", () => {
 
   it("know when the first word must be exactly the anchor", () => {
     const words = (source: string) => Object.fromEntries(anchorWords(source) ?? []);
-    // "a" followed by a space: only the word "a", not "about".
-    expect(words("(?:en|a|al) (?:el |la )?puerta")).toEqual({ en: true, a: true, al: true });
+    // "a" followed by a space: only the word "a", not "about"; and the next word is known.
+    expect(words("(?:en|a) (?:la )?puerta")).toEqual({
+      "en la": true,
+      "en puerta": true,
+      "a la": true,
+      "a puerta": true,
+    });
+    // A second word the pattern cannot name leaves the first word alone, but whole.
+    expect(words("the (?:\\w+ )?door|in \\w+")).toEqual({ the: true, in: true });
     // An optional letter, a repeated one, or an optional space lets the word go on.
     expect(words("agents?")).toEqual({ agent: false });
     expect(words("ye+s")).toEqual({ ye: false });
     expect(words("plain ?clothes")).toEqual({ plain: false });
     // A term ends at a word edge, so an anchor at the end of the pattern is a whole word.
-    expect(words("ice|hsi agents")).toEqual({ ice: true, hsi: true });
+    expect(words("ice|hsi agents")).toEqual({ ice: true, "hsi agents": true });
     // A following group decides: every way on starts with a space, or one may not.
     expect(words("ice(?: agents| officers)?")).toEqual({ ice: true });
     expect(words("ice(?:s| agents)")).toEqual({ ice: false });
