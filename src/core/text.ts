@@ -44,8 +44,8 @@ export interface CompiledLexicon {
   describes: RegExp;
   here: RegExp;
   terms: Record<TermName, RegExp>;
-  /** The anchors as a trie of characters: walking a word's first letters finds the terms it may start. */
-  termsAnchoredBy: AnchorNode | null;
+  /** The anchors as a trie of characters: walking a word's letters finds the terms it may start. */
+  termsAnchoredBy: FlatTrie | null;
   /** Terms with no anchors: they may match anywhere and always run. */
   unanchoredTerms: TermName[];
   /** Sticky copies of anchored terms, tried only at the word starts their anchors point to. */
@@ -89,6 +89,63 @@ function addAnchor(root: AnchorNode, anchor: string, whole: boolean, term: numbe
   }
   const terms = whole ? node.wordTerms : node.prefixTerms;
   if (!terms.includes(term)) terms.push(term);
+}
+
+/**
+ * The anchor trie in flat arrays, for the walk every question makes over every character:
+ * a row of child numbers per node (one column per letter, digit and the space; 0 is "no
+ * child", since the root is no one's child), and per node a slice of term numbers.
+ */
+export interface FlatTrie {
+  next: Int32Array;
+  /** Column of each ASCII character code (0: a character no anchor contains). */
+  column: Uint8Array;
+  /** Terms of node n whose anchor a word may go on past: prefixTerms[prefixFrom[n] .. prefixFrom[n + 1]). */
+  prefixFrom: Int32Array;
+  prefixTerms: Int32Array;
+  /** Terms of node n whose anchor must be the whole word. */
+  wordFrom: Int32Array;
+  wordTerms: Int32Array;
+}
+
+const TRIE_COLUMNS = 38; // nothing, a-z, 0-9, space
+
+function flatten(root: AnchorNode): FlatTrie {
+  const column = new Uint8Array(128);
+  for (let c = 97; c <= 122; c++) column[c] = c - 96;
+  for (let c = 48; c <= 57; c++) column[c] = c - 48 + 27;
+  column[32] = 37;
+  const nodes: AnchorNode[] = [];
+  const numberOf = new Map<AnchorNode, number>();
+  const visit = (node: AnchorNode) => {
+    numberOf.set(node, nodes.push(node) - 1);
+    node.next.forEach((child) => child && visit(child));
+  };
+  visit(root);
+  const next = new Int32Array(nodes.length * TRIE_COLUMNS);
+  const prefixFrom = new Int32Array(nodes.length + 1);
+  const wordFrom = new Int32Array(nodes.length + 1);
+  const prefixTerms: number[] = [];
+  const wordTerms: number[] = [];
+  nodes.forEach((node, n) => {
+    node.next.forEach((child, code) => {
+      if (child && column[code]) next[n * TRIE_COLUMNS + column[code]!] = numberOf.get(child)!;
+    });
+    prefixFrom[n] = prefixTerms.length;
+    prefixTerms.push(...node.prefixTerms);
+    wordFrom[n] = wordTerms.length;
+    wordTerms.push(...node.wordTerms);
+  });
+  prefixFrom[nodes.length] = prefixTerms.length;
+  wordFrom[nodes.length] = wordTerms.length;
+  return {
+    next,
+    column,
+    prefixFrom,
+    prefixTerms: Int32Array.from(prefixTerms),
+    wordFrom,
+    wordTerms: Int32Array.from(wordTerms),
+  };
 }
 
 export interface CompileOptions {
@@ -153,7 +210,7 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
     describes: new RegExp(lex.firstPerson.describes),
     here: new RegExp(lex.firstPerson.here),
     terms,
-    termsAnchoredBy: options.anchors === false ? null : termsAnchoredBy,
+    termsAnchoredBy: options.anchors === false ? null : flatten(termsAnchoredBy),
     unanchoredTerms,
     stickyTerms,
     termNumber,
@@ -342,33 +399,36 @@ export class TermIndex {
   }
 }
 
-function wordStartsByTerm(text: string, root: AnchorNode): (number[] | undefined)[] {
+function wordStartsByTerm(text: string, trie: FlatTrie): (number[] | undefined)[] {
   const starts: (number[] | undefined)[] = [];
-  const note = (term: number, wordStart: number) => {
-    const list = starts[term];
-    if (!list) starts[term] = [wordStart];
-    else if (list[list.length - 1] !== wordStart) list.push(wordStart);
-  };
+  const { next, column, prefixFrom, prefixTerms, wordFrom, wordTerms } = trie;
   const length = text.length;
   for (let wordStart = 0; wordStart < length;) {
     // Walk down the trie from this word's first letter; a two-word anchor carries the walk
     // across one space into the next word.
-    let node: AnchorNode | undefined = root;
-    let i = wordStart;
-    while (node) {
-      if (i === length || text.charCodeAt(i) === 32) {
+    let node = 0;
+    for (let i = wordStart; ; i++) {
+      const code = i === length ? 32 : text.charCodeAt(i);
+      if (code === 32) {
         // A word ends here inside the trie: anchors that must be the whole word apply.
-        for (const term of node.wordTerms) note(term, wordStart);
+        for (let k = wordFrom[node]!; k < wordFrom[node + 1]!; k++) noteStart(starts, wordTerms[k]!, wordStart);
         if (i === length) break;
       }
-      node = node.next[text.charCodeAt(i++)];
-      if (node) for (const term of node.prefixTerms) note(term, wordStart);
+      node = code < 128 ? next[node * TRIE_COLUMNS + column[code]!]! : 0;
+      if (node === 0) break;
+      for (let k = prefixFrom[node]!; k < prefixFrom[node + 1]!; k++) noteStart(starts, prefixTerms[k]!, wordStart);
     }
     const space = text.indexOf(" ", wordStart);
     if (space < 0) break;
     wordStart = space + 1;
   }
   return starts;
+}
+
+function noteStart(starts: (number[] | undefined)[], term: number, wordStart: number): void {
+  const list = starts[term];
+  if (list === undefined) starts[term] = [wordStart];
+  else if (list[list.length - 1] !== wordStart) list.push(wordStart);
 }
 
 /** Every match of a term in normalised text. */
