@@ -134,9 +134,13 @@ function readRequester(m: Matcher, raw: string): Facts["requester"] {
         !DENIED_AGENCY.test(m.text.slice(Math.max(0, s.start - 25), s.start)) &&
         !FEAR_OF.test(m.text.slice(Math.max(0, s.start - 30), s.start)),
     );
-  if (WEATHER.test(m.text) && !/\bICE\b|I\.C\.E/.test(raw)) immigration = immigration.filter((s) => s.text !== "ice");
+  // Only a plain "ice" can be the weather or an engine: look for those words only then.
+  const plainIce = immigration.some((s) => s.text === "ice");
+  if (plainIce && WEATHER.test(m.text) && !/\bICE\b|I\.C\.E/.test(raw)) {
+    immigration = immigration.filter((s) => s.text !== "ice");
+  }
   // "ICE vehicles ... EVs": internal combustion engines.
-  if (/(?:^| )(?:evs?|electric|hybrids?|combustion)(?: |$)/.test(m.text)) {
+  if (plainIce && /(?:^| )(?:evs?|electric|hybrids?|combustion)(?: |$)/.test(m.text)) {
     immigration = immigration.filter(
       (s) => !(s.text === "ice" && /^ (?:vehicles?|engines?|cars?|trucks?|fleet)/.test(m.text.slice(s.end))),
     );

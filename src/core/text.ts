@@ -304,7 +304,7 @@ export function normalizeQuestion(text: string, lex: CompiledLexicon): Normalize
   if (s.includes("(")) s = s.replace(/[()]/g, " , ");
 
   // Possessives read as the word itself ("the library's guard" -> "the library guard").
-  s = s.replace(/(\w)'s\b/g, "$1").replace(/'/g, "");
+  if (s.includes("'")) s = s.replace(/(\w)'s\b/g, "$1").replace(/'/g, "");
   const tokens = s.match(/[a-z0-9]+|[.,;:?!]/g) ?? [];
   let spanishWords = 0;
   let englishWords = 0;
