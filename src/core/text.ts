@@ -168,7 +168,8 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
     if (anchors === null || mayStartWithSpace(source)) unanchoredTerms.push(name);
     else {
       for (const [anchor, whole] of anchors) addAnchor(termsAnchoredBy, anchor, whole, termNumber[name]);
-      stickyTerms[name] = new RegExp(`${WORD_EDGE_BEFORE}(?:${source})${WORD_EDGE_AFTER}`, "y");
+      // Tried only at word starts, where the word edge before always holds.
+      stickyTerms[name] = new RegExp(`(?:${source})${WORD_EDGE_AFTER}`, "y");
     }
   }
   for (const w of Object.values(lex.words).join(" ").split(" ")) knownWords.add(w);
