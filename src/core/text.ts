@@ -97,7 +97,8 @@ function addAnchor(root: AnchorNode, anchor: string, whole: boolean, term: numbe
  * child", since the root is no one's child), and per node a slice of term numbers.
  */
 export interface FlatTrie {
-  next: Int32Array;
+  /** 16-bit child numbers while the trie has fewer than 65,536 nodes: half the memory to keep in cache. */
+  next: Uint16Array | Int32Array;
   /** Column of each ASCII character code (0: a character no anchor contains). */
   column: Uint8Array;
   /** Terms of node n whose anchor a word may go on past: prefixTerms[prefixFrom[n] .. prefixFrom[n + 1]). */
@@ -115,14 +116,14 @@ function flatten(root: AnchorNode): FlatTrie {
   for (let c = 97; c <= 122; c++) column[c] = c - 96;
   for (let c = 48; c <= 57; c++) column[c] = c - 48 + 27;
   column[32] = 37;
-  const nodes: AnchorNode[] = [];
-  const numberOf = new Map<AnchorNode, number>();
-  const visit = (node: AnchorNode) => {
-    numberOf.set(node, nodes.push(node) - 1);
-    node.next.forEach((child) => child && visit(child));
-  };
-  visit(root);
-  const next = new Int32Array(nodes.length * TRIE_COLUMNS);
+  // Numbered breadth first, so the rows every word starts with (the first letters) sit together.
+  const nodes: AnchorNode[] = [root];
+  const numberOf = new Map<AnchorNode, number>([[root, 0]]);
+  for (let n = 0; n < nodes.length; n++) {
+    for (const child of nodes[n]!.next) if (child) numberOf.set(child, nodes.push(child) - 1);
+  }
+  const cells = nodes.length * TRIE_COLUMNS;
+  const next = nodes.length < 65_536 ? new Uint16Array(cells) : new Int32Array(cells);
   const prefixFrom = new Int32Array(nodes.length + 1);
   const wordFrom = new Int32Array(nodes.length + 1);
   const prefixTerms: number[] = [];
