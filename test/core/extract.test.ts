@@ -391,12 +391,83 @@ describe("pressure", () => {
     ["ICE at the shelter door, a resident collapsed and isn't breathing", { pressure: "emergency" }],
     ["ICE at the shelter front desk, they're calm and polite", { pressure: "none" }],
     ["ICE at the shelter front desk, they are not threatening anyone", { pressure: "none" }],
+    // Once a miss: "don't" negated the threat that followed it in a new clause.
+    [
+      "SSA here, ICE agent at the scanners says if I dont step aside he'll lock me up. just an ICE form",
+      { pressure: "force-or-threat" },
+      "SAFETY_DO_NOT_OBSTRUCT",
+    ],
+    [
+      "they have an I-200 and said if I don't open the door they'll break it, I'm alone at the shelter reception",
+      { pressure: "force-or-threat" },
+    ],
+    ["Soy sargento del NYPD, agentes de ICE quedaron atrapados en un edificio en llamas", { pressure: "emergency" }],
     // Several at once: force-or-threat before emergency before insists.
     [
       "ICE is yelling and threatening to arrest me while a resident is bleeding in the lobby",
       { pressure: "force-or-threat" },
     ],
   ]);
+});
+
+describe("who asks what (once misses in holdout-5)", () => {
+  check([
+    // The asker asking the agents, or needing help, is not a request from the agents.
+    [
+      "Two HSI agents asked to go into our library staff workroom. I asked if they had a warrant and they said no.",
+      { request: "entry", requester: "immigration" },
+      "ENTRY_DENY_WITHOUT_JUDICIAL_WARRANT",
+    ],
+    [
+      "i'm the parent coordinator and i need help fast, ICE is at the school entrance and wants to go up to the classrooms",
+      { request: "entry" },
+      "ENTRY_DENY_WITHOUT_JUDICIAL_WARRANT",
+    ],
+    // "Look up the rule" is the asker's homework, not a record for ICE.
+    [
+      "ICE agents at the school entrance have nothing signed by a judge. The principal asked me to look up the rule.",
+      { request: "entry", document: "none" },
+    ],
+    // Replying to a subpoena is not backup.
+    [
+      "Agency counsel at DHS. ICE sent us a subpoena for a shelter resident's records and case notes. How should we respond?",
+      { request: "information", document: "subpoena" },
+      "INFO_DO_NOT_DISCLOSE",
+    ],
+    [
+      "ICE WANTS THE VIDEO FROM OUR LOBBY CAMERAS AT THE SHELTER. NO WARRANT. DO WE GIVE IT TO THEM",
+      { request: "information" },
+    ],
+    ["Un agente de inmigración quiere saber la fecha de alta de un paciente del hospital", { request: "information" }],
+    // Helping lure or carry someone for an arrest is assistance.
+    [
+      "ICE wants our shelter van to drive one of their detainees to the processing center",
+      { request: "assistance" },
+      "ASSIST_NO_VOLUNTARY_COOPERATION",
+    ],
+    [
+      "Los de ICE me pidieron que llame a un residente a la oficina para que lo puedan arrestar. Soy trabajador social del refugio.",
+      { request: "assistance" },
+    ],
+    // "Before his shift" is when, not his schedule.
+    [
+      "one of our shelter security guards was arrested by ICE on the sidewalk before his shift. can his family get a lawyer?",
+      { request: "general" },
+      "UNCOVERED_ESCALATE",
+    ],
+    // Immigration as the subject of a verb is the agency, even in a hypothetical.
+    [
+      "If immigration ever shows up at the Parks rec center where I work and wants to come into the locker rooms, what do I do?",
+      { requester: "immigration", request: "entry" },
+    ],
+  ]);
+
+  it("'my CO' is a commanding officer as often as a correction officer", () => {
+    expectReading(
+      "I'm a community affairs officer at a Bronx precinct, ICE wants our cops for crowd control, my CO is out",
+      { role: "nypd" },
+    );
+  });
 });
 
 describe("language and reading", () => {
