@@ -150,12 +150,13 @@ function evalCommand(args: string[], io: Io): number {
   if (min !== undefined && !(min >= 0 && min <= 1)) throw new UsageError("--min-accuracy takes a number from 0 to 1");
   const engine = loadEngine();
   let ok = true;
-  for (const file of positionals) {
+  positionals.forEach((file, i) => {
     const scenarios = parseScenarios(readFileSync(file, "utf8"), file);
     const report = evaluate(engine, scenarios, io.today);
-    io.stdout.write(`${formatReport(report, file)}\n\n`);
+    // A blank line between reports, none after the last: `| tail -1` is the score line.
+    io.stdout.write(`${i > 0 ? "\n" : ""}${formatReport(report, file)}\n`);
     if (min !== undefined && report.correct / Math.max(1, report.total) < min) ok = false;
-  }
+  });
   return ok ? 0 : 1;
 }
 

@@ -260,6 +260,16 @@ describe("eval", () => {
     expect(run.stdout).toMatch(/Per fact:\n\s+place\s+100\.0%\s+\(1\/1\)/);
   });
 
+  it("ends each report with its score line, so `| tail -1` prints the score", async () => {
+    const first = scenarioFile(SCENARIOS);
+    const second = scenarioFile(SCENARIOS.slice(0, 2));
+    const run = await cli(["eval", first, second]);
+    const lines = run.stdout.trimEnd().split("\n");
+    expect(run.stdout.endsWith("\n\n")).toBe(false);
+    expect(lines.at(-1)).toBe("Decisions: 100.0% (2/2)");
+    expect(run.stdout).toContain("Decisions: 50.0% (2/4)\n\nScenarios:");
+  });
+
   it("--min-accuracy exits 1 under the bar and 0 at or over it", async () => {
     const file = scenarioFile(SCENARIOS);
     expect((await cli(["eval", file, "--min-accuracy", "0.9"])).code).toBe(1);
