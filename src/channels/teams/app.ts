@@ -363,6 +363,8 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
     question?: string,
   ) => {
     const profileRole = await roleOf(userOf(context.activity));
+    // Read now: `build` also runs after the turn, when botbuilder has revoked this context.
+    const publicThread = isPublic(context.activity);
     const delivery = deliverAnswer(answer, options.phraser, {
       language: answer.language,
       ...(question ? { question } : {}),
@@ -372,7 +374,7 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
         view,
         state,
         ...(profileRole ? { profileRole } : {}),
-        ...(isPublic(context.activity) ? { publicThread: true } : {}),
+        ...(publicThread ? { publicThread: true } : {}),
         ...extra,
       });
     return { first: build(delivery.first), delivery, build };

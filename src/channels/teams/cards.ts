@@ -228,18 +228,18 @@ function answerBody(v: AnswerCardView, quoteMax: number): { body: CardElement[];
     body.push(heading("Sources", { separator: true }));
     citations.forEach((c, i) => {
       body.push(para([run(`[${i + 1}] ${c.title}, ${c.date}`, { weight: "Bolder", size: "Small" })]));
-      const quote = truncate(c.sourceText.text, quoteMax);
-      body.push(para([run(`“${quote}”`, { italic: true })], { spacing: "None" }));
+      // Phrased: the plain-language summary, labelled, above the quote, labelled as the source text.
       if (c.summary) {
         body.push(
           para(
             [run(`${c.summary.label}: `, { weight: "Bolder", size: "Small" }), run(c.summary.text, { size: "Small" })],
-            {
-              spacing: "None",
-            },
+            { spacing: "None" },
           ),
         );
+        body.push(para([run(`${c.sourceText.label}:`, { weight: "Bolder", size: "Small" })], { spacing: "Small" }));
       }
+      const quote = truncate(c.sourceText.text, quoteMax);
+      body.push(para([run(`“${quote}”`, { italic: true })], { spacing: "None" }));
     });
   }
 
