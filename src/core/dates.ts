@@ -166,10 +166,14 @@ export function findDateInText(question: string, lex: CompiledLexicon): DateInTe
   let text = question.toLowerCase();
   // Plain ASCII (most questions) has no accents to strip.
   if (/[\u0080-\uffff]/.test(text)) text = text.normalize("NFKD").replace(/\p{M}+/gu, "");
-  text = text.replace(/(\w)['\u2019]s\b/g, "$1s");
   // Each kind of date needs something most questions lack: a year, a slash, an apostrophe
   // before two digits, or a year said in words. Look only for the kinds that can be there.
   const hasYear = /(?:19|20)\d\d/.test(text);
+  const hasApostrophe = text.includes("'") || text.includes("\u2019");
+  const hasSlash = text.includes("/");
+  const spokenYear = text.includes("thousand") || text.includes("twenty");
+  if (!hasYear && !hasSlash && !hasApostrophe && !spokenYear) return undefined;
+  if (hasApostrophe) text = text.replace(/(\w)['\u2019]s\b/g, "$1s");
   const candidates: { index: number; found: DateInText }[] = [];
   const push = (index: number, date: string | undefined, approximate: boolean, raw: string) => {
     if (!date) return;
@@ -182,7 +186,7 @@ export function findDateInText(question: string, lex: CompiledLexicon): DateInTe
       push(m.index, iso(+m[1]!, +m[2]!, +m[3]!), false, m[0]);
     }
   }
-  if (text.includes("/")) {
+  if (hasSlash) {
     for (const m of text.matchAll(/\b(\d{1,2})\/(\d{1,2})\/((?:19|20)?\d\d)\b/g)) {
       const year = m[3]!.length === 2 ? 2000 + +m[3]! : +m[3]!;
       push(m.index, iso(year, +m[1]!, +m[2]!), false, m[0]);
@@ -205,13 +209,13 @@ export function findDateInText(question: string, lex: CompiledLexicon): DateInTe
     }
   }
   // "'16", "back in '19"
-  if (text.includes("'") || text.includes("\u2019")) {
+  if (hasApostrophe) {
     for (const m of text.matchAll(/(?:^|[\s(])['\u2019]([0-3]\d)\b/g)) {
       push(m.index, iso(2000 + +m[1]!, 7, 1), true, m[0]);
     }
   }
   // Years spoken out: "two thousand fifteen", "twenty sixteen", "twenty twenty five".
-  if (text.includes("thousand") || text.includes("twenty")) {
+  if (spokenYear) {
     for (const m of text.matchAll(/\b(?:two thousand(?: and)?|twenty) ((?:twenty|thirty)[\s-]\w+|\w+)\b/g)) {
       const n = spokenNumber(m[1]!);
       if (n !== undefined && n >= 1 && n <= 39 && !(m[0].startsWith("twenty") && n < 10))
