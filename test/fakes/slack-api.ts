@@ -69,6 +69,19 @@ class Checker {
     if (v.description !== undefined) this.text(v.description, `${path}.description`, 75, true);
   }
 
+  /** A confirmation dialog on an element: title 100, text 300, confirm and deny buttons 30. */
+  confirm(v: unknown, path: string) {
+    if (v === undefined) return;
+    if (!isObject(v)) return this.fail(path, "must be a confirmation dialog object");
+    this.keys(v, path, ["title", "text", "confirm", "deny", "style"]);
+    if (v.title !== undefined) this.text(v.title, `${path}.title`, 100, true);
+    this.text(v.text, `${path}.text`, 300);
+    if (v.confirm !== undefined) this.text(v.confirm, `${path}.confirm`, 30, true);
+    if (v.deny !== undefined) this.text(v.deny, `${path}.deny`, 30, true);
+    if (v.style !== undefined && v.style !== "primary" && v.style !== "danger")
+      this.fail(`${path}.style`, "must be primary or danger");
+  }
+
   element(v: unknown, path: string, actionIds: Set<string>) {
     if (!isObject(v)) return this.fail(path, "must be an element object");
     const actionId = this.str(v, "action_id", path, 255, false);
@@ -84,6 +97,7 @@ class Checker {
         this.str(v, "url", path, 3000, false);
         if (v.style !== undefined && v.style !== "primary" && v.style !== "danger")
           this.fail(`${path}.style`, "must be primary or danger");
+        this.confirm(v.confirm, `${path}.confirm`);
         return;
       case "static_select": {
         this.keys(v, path, [

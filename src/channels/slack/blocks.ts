@@ -8,7 +8,7 @@
  *   header plain_text 150; button text 75, value 2000; select placeholder 150, option text
  *   75, option value 150, 100 options; action_id 255 and unique in its block; block_id 255
  *   and unique in the message; actions block 25 elements; context block 10 elements;
- *   modal title, close and submit 24.
+ *   modal title, close and submit 24; a confirm dialog's title 100, text 300, buttons 30.
  */
 import type { types } from "@slack/bolt";
 import type { Answer } from "../../core/decide.js";
@@ -40,6 +40,9 @@ export const LIMITS = {
   blockId: 255,
   actionId: 255,
   viewTitle: 24,
+  confirmTitle: 100,
+  confirmText: 300,
+  confirmButton: 30,
 } as const;
 
 /** Action ids the listeners match on. */

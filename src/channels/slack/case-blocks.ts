@@ -37,6 +37,8 @@ export const CASE_ACTIONS = {
   message: "case:message",
   resolve: "case:resolve",
   reopen: "case:reopen",
+  /** The asker's "Cancel my case", under what they are told while the case is open. */
+  cancel: "case:cancel",
 } as const;
 
 /** Callback ids of the lawyers' modals (private_metadata: {caseId, ref}). */
@@ -262,6 +264,26 @@ export function reminderIdleMessage(p: OutboxPayloads["reminder.idle"]): SlackMe
 // ---------------------------------------------------------------------------------------
 // Direct messages to the asker
 
+/** "Cancel my case", behind a confirmation, for the asker while the case is open or claimed. */
+function askerCancelActions(caseId: string, ref: string): KnownBlock {
+  return {
+    type: "actions",
+    block_id: `asker-cancel:${ref}`,
+    elements: [
+      {
+        ...button("Cancel my case", CASE_ACTIONS.cancel, caseId, "danger"),
+        confirm: {
+          title: plain("Cancel this case?", LIMITS.confirmTitle),
+          text: plain(`Cancel case ${ref}? Legal staff will be told.`, LIMITS.confirmText),
+          confirm: plain("Cancel my case", LIMITS.confirmButton),
+          deny: plain("Keep it open", LIMITS.confirmButton),
+          style: "danger",
+        },
+      },
+    ],
+  };
+}
+
 export function askerNoticeMessage(p: OutboxPayloads["asker.notice"]): SlackMessage {
   const phone = escapeMrkdwn(p.phone);
   switch (p.event) {
@@ -269,11 +291,13 @@ export function askerNoticeMessage(p: OutboxPayloads["asker.notice"]): SlackMess
       return lines(
         `*Case ${p.ref} is open.* I've asked ${QUEUE_LABELS[p.queue]}; a lawyer will write to you here. To add details, reply in this thread (while the case is open, any message you send me goes to them). If it cannot wait, call ${phone}.`,
         "asker-notice",
+        [askerCancelActions(p.caseId, p.ref)],
       );
     case "claimed":
       return lines(
         `${who(p.by, "A lawyer")} from ${QUEUE_LABELS[p.queue]} has taken your case ${p.ref}.`,
         "asker-notice",
+        [askerCancelActions(p.caseId, p.ref)],
       );
     case "resolved":
       return lines(
@@ -290,7 +314,9 @@ export function askerNoticeMessage(p: OutboxPayloads["asker.notice"]): SlackMess
         ],
       );
     case "reopened":
-      return lines(`Your case ${p.ref} was reopened by ${who(p.by, "legal staff")}.`, "asker-notice");
+      return lines(`Your case ${p.ref} was reopened by ${who(p.by, "legal staff")}.`, "asker-notice", [
+        askerCancelActions(p.caseId, p.ref),
+      ]);
     case "cancelled":
       return lines(`Your case ${p.ref} was cancelled.`, "asker-notice");
   }
@@ -314,7 +340,16 @@ export function escalatedMessage(c: CaseView, phone: string): SlackMessage {
   const text = `*Case ${c.ref} is open: I've asked ${QUEUE_LABELS[c.queue]}.* A lawyer will write to you in your direct messages with me. ${
     c.urgent ? "If agents are there now, don't wait:" : "To reach them now,"
   } call ${escapeMrkdwn(phone)}.`;
-  return lines(text, "escalated");
+  const open = c.status === "open" || c.status === "claimed";
+  return lines(text, "escalated", open ? [askerCancelActions(c.id, c.ref)] : []);
+}
+
+/** What replaces the asker's message once they cancelled the case: no button any more. */
+export function cancelledMessage(c: { ref: string }, phone: string): SlackMessage {
+  return lines(
+    `:no_entry_sign: *Case ${c.ref} is cancelled.* Legal staff have been told. If you still need help, ask me again or call ${escapeMrkdwn(phone)}.`,
+    "asker-cancelled",
+  );
 }
 
 /** The case system is unavailable: the answer still stands; call the queue's number. */

@@ -8,6 +8,9 @@
  * - On the card: Claim and Reopen act at once; Message the employee and Resolve open a modal.
  *   The service checks every action (legal staff of the queue, the case's state); a refusal is
  *   shown only to whoever clicked, and changes nothing.
+ * - "Cancel my case" (behind a confirm dialog), under what the asker is told while the case is
+ *   open: cancelled as the clicker, so only the asker can; their message is then replaced in
+ *   place (no button). Legal staff are told through the outbox, like every transition.
  * - A direct message from an asker with a case open (a reply in the thread of a message about
  *   the case, or their next message) is relayed into the case thread.
  * - `/ice-protocol cases`: legal staff see the open cases of their queues, everyone their own.
@@ -19,15 +22,16 @@
 import type { Logger } from "@slack/bolt";
 import { DatabaseUnavailable } from "../../db/errors.js";
 import type { EscalationConfig } from "../../escalation/config.js";
-import { EscalationError, NotAuthorized } from "../../escalation/errors.js";
+import { EscalationError, InvalidTransition, NotAuthorized } from "../../escalation/errors.js";
 import type { EscalationService } from "../../escalation/service.js";
-import { OUTCOMES, type Outcome, type UserRef } from "../../escalation/types.js";
+import { OUTCOMES, type CaseView, type Outcome, type UserRef } from "../../escalation/types.js";
 import { QUEUES } from "../../policy/vocabulary.js";
 import type { SlackAnswers } from "./answers.js";
 import { ACTIONS, errorMessage, type SlackMessage } from "./blocks.js";
 import {
   CASE_ACTIONS,
   CASE_VIEWS,
+  cancelledMessage,
   casesDownMessage,
   casesMessage,
   escalatedMessage,
@@ -181,6 +185,38 @@ export function registerEscalation(
     CASE_ACTIONS.reopen,
     immediate((service, id, user) => service.reopen(id, user)),
   );
+
+  // ---- "Cancel my case", by the asker (Slack asked them to confirm before sending the click).
+  routes.action(CASE_ACTIONS.cancel, async ({ ack, action, body, client, respond, logger }) => {
+    await ack();
+    const caseId = buttonValue(action);
+    if (!caseId) return;
+    if (!escalation) return void (await ephemeral(respond, notConfiguredMessage()));
+    const service = escalation.service();
+    if (!service) return void (await ephemeral(respond, refusalMessage(UNAVAILABLE)));
+    let cancelled: CaseView;
+    try {
+      cancelled = await service.cancel(caseId, slackUser(body.user.id));
+    } catch (error) {
+      // Someone else (a forwarded button), or a case already closed: told only to the clicker.
+      const text =
+        error instanceof InvalidTransition && (error.status === "cancelled" || error.status === "resolved")
+          ? `Case ${error.ref} is already ${error.status}, so there is nothing to cancel.`
+          : refusalText(error, logger);
+      await ephemeral(respond, refusalMessage(text));
+      return;
+    }
+    kick();
+    const message = cancelledMessage(cancelled, escalation.config.queues[cancelled.queue].phone);
+    // The asker's message, replaced in place: an ephemeral confirmation through the click's
+    // response_url (it cannot be chat.update'd), a direct message with chat.update.
+    const container = body.container as { is_ephemeral?: boolean; channel_id?: string; message_ts?: string };
+    if (!container.is_ephemeral && container.channel_id && container.message_ts) {
+      await client.chat.update({ channel: container.channel_id, ts: container.message_ts, ...message });
+    } else {
+      await respond({ replace_original: true, response_type: "ephemeral", ...message });
+    }
+  });
 
   // ---- Message the employee, Resolve: a modal, opened at once when the clicker may act.
   const withModal =

@@ -494,6 +494,137 @@ describe.each(BACKENDS)("Slack escalation on %s", (name) => {
     expect(timeline.map((e) => e.kind)).toContain("outbox.failed");
   });
 
+  /** The asker's "opened" direct message (after a tick), and where it is, to click on it. */
+  const openedDm = () => {
+    const dm = posts(ASKER).find((c) => / is open\./.test(c.args.text as string))!;
+    const result = dm.result as Json;
+    return { dm, where: { ephemeral: false, channel: result.channel as string, messageTs: result.ts as string } };
+  };
+  const threadOf = (card: ApiCall) => posts(LEGAL_CHANNEL, (c) => c.args.thread_ts === (card.result as Json).ts);
+
+  it("the asker cancels from their confirmation, after a confirm dialog: cancelled, the queue told, the button gone", async () => {
+    const { ref, told } = await askAndEscalate(ASKER, "1700001400.000100");
+    // The confirmation carries the button, behind Slack's own "are you sure?" dialog.
+    const cancel = findElement(blocksOf(told), "case:cancel");
+    expect(validateBlocks(blocksOf(told))).toEqual([]);
+    expect((cancel.element.text as Json).text).toBe("Cancel my case");
+    expect(blocksText(cancel.element.confirm)).toContain(`Cancel case ${ref}? Legal staff will be told.`);
+    await h.bot.tick();
+    const card = cards()[0]!;
+    findElement(openedDm().dm.args.blocks, "case:cancel"); // the DM about the case has it too
+    api.reset();
+
+    await h.slack.click(cancel, { ephemeral: true, user: ASKER, messageTs: "1700001400.000100" });
+    const replaced = await api.waitFor(() => api.responses[0]);
+    expect(replaced.body).toMatchObject({ response_type: "ephemeral", replace_original: true });
+    const text = blocksText(blocksOf(replaced.body));
+    expect(text).toContain(`Case ${ref} is cancelled.`);
+    expect(text).toMatch(/Legal staff have been told/);
+    expect(text).toContain(PHONE);
+    expect(() => findElement(blocksOf(replaced.body), "case:cancel")).toThrow();
+    expect(blocksOf(replaced.body).some((b) => b.type === "actions")).toBe(false);
+
+    // The case, as the service sees it.
+    const service = h.bot.escalation()!.service;
+    expect((await service.getCase(ref, { platform: "slack", userId: ASKER })).status).toBe("cancelled");
+    expect((await service.timeline(ref, LAWYER)).map((e) => e.kind)).toEqual(["case.opened", "case.cancelled"]);
+
+    // Legal staff: the card says so and the thread has the service's notice, once. The asker
+    // gets no other message: the one they clicked on says it.
+    await h.bot.tick();
+    const update = api.callsTo("chat.update")[0]!;
+    expect(update.args).toMatchObject({ channel: LEGAL_CHANNEL, ts: (card.result as Json).ts });
+    expect(blocksText(update.args.blocks)).toMatch(/\*Cancelled\* by the employee/);
+    expect(threadOf(card).map((c) => c.args.text)).toEqual([`The employee cancelled case ${ref}.`]);
+    expect(posts(ASKER)).toHaveLength(0);
+
+    // No reminder for a cancelled case.
+    api.reset();
+    h.clock.advanceMinutes(config.queues["doe-legal"].reminders.unclaimedMinutes);
+    await h.bot.tick();
+    expect(api.callsTo("chat.postMessage")).toHaveLength(0);
+    expect(api.refused).toEqual([]);
+  });
+
+  it("someone else clicking the asker's Cancel (a forwarded button) is refused, and nothing changes", async () => {
+    const { ref } = await askAndEscalate(ASKER, "1700001500.000100");
+    await h.bot.tick();
+    const card = cards()[0]!;
+    const { dm, where } = openedDm();
+    const before = {
+      events: await env.db.prisma.caseEvent.count(),
+      outbox: await env.db.prisma.outbox.count(),
+      row: await caseRow(ref),
+    };
+    api.reset();
+
+    for (const user of [OTHER, LAWYER_ID]) {
+      await h.slack.click(findElement(dm.args.blocks, "case:cancel"), { ...where, user });
+      const refusal = await api.waitFor(() => api.responses[0]);
+      expect(refusal.body).toMatchObject({ response_type: "ephemeral", replace_original: false });
+      expect(blocksText(blocksOf(refusal.body))).toMatch(/Only the employee who asked can cancel this case/);
+      api.reset();
+    }
+
+    await h.bot.tick();
+    expect(await caseRow(ref)).toEqual(before.row);
+    expect(await env.db.prisma.caseEvent.count()).toBe(before.events);
+    expect(await env.db.prisma.outbox.count()).toBe(before.outbox);
+    expect(api.callsTo("chat.update")).toHaveLength(0);
+    expect(threadOf(card)).toHaveLength(0);
+  });
+
+  it("a double click on Cancel in the direct message cancels once; the second click says it already is", async () => {
+    const { ref } = await askAndEscalate(ASKER, "1700001600.000100");
+    await h.bot.tick();
+    const card = cards()[0]!;
+    const { dm, where } = openedDm();
+    const cancel = findElement(dm.args.blocks, "case:cancel");
+    api.reset();
+
+    await Promise.all([
+      h.slack.click(cancel, { ...where, user: ASKER }),
+      h.slack.click(cancel, { ...where, user: ASKER }),
+    ]);
+    const update = await api.waitFor(() => api.callsTo("chat.update")[0]);
+    const second = await api.waitFor(() => api.responses[0]);
+    // The direct message, updated in place: cancelled, no button.
+    expect(update.args).toMatchObject({ channel: where.channel, ts: where.messageTs });
+    expect(blocksText(update.args.blocks)).toContain(`Case ${ref} is cancelled.`);
+    expect(() => findElement(update.args.blocks, "case:cancel")).toThrow();
+    // The other click: told plainly, only to them, and nothing replaced.
+    expect(second.body).toMatchObject({ response_type: "ephemeral", replace_original: false });
+    expect(blocksText(blocksOf(second.body))).toContain(
+      `Case ${ref} is already cancelled, so there is nothing to cancel.`,
+    );
+
+    expect((await caseRow(ref))?.status).toBe("cancelled");
+    expect(await env.db.prisma.caseEvent.count({ where: { kind: "case.cancelled" } })).toBe(1);
+    api.reset();
+    await h.bot.tick();
+    expect(threadOf(card).map((c) => c.args.text)).toEqual([`The employee cancelled case ${ref}.`]);
+    expect(api.callsTo("chat.update")).toHaveLength(1); // the card, once
+    expect(api.refused).toEqual([]);
+  });
+
+  it("Cancel on a case legal staff already resolved says so, and changes nothing", async () => {
+    const { ref } = await askAndEscalate(ASKER, "1700001700.000100");
+    await h.bot.tick();
+    const { dm, where } = openedDm();
+    await h.bot.escalation()!.service.resolve(ref, LAWYER, "advised", null);
+    const row = await caseRow(ref);
+    api.reset();
+
+    await h.slack.click(findElement(dm.args.blocks, "case:cancel"), { ...where, user: ASKER });
+    const told = await api.waitFor(() => api.responses[0]);
+    expect(told.body).toMatchObject({ response_type: "ephemeral", replace_original: false });
+    expect(blocksText(blocksOf(told.body))).toContain(
+      `Case ${ref} is already resolved, so there is nothing to cancel.`,
+    );
+    expect(await caseRow(ref)).toEqual(row);
+    expect(api.callsTo("chat.update")).toHaveLength(0);
+  });
+
   it("with the database down, answers from the rules and gives the queue's phone number", async () => {
     // The database goes away under a running bot: PGlite closed; the PostgreSQL server not answering.
     await h.bot.stop();
