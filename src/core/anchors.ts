@@ -11,7 +11,7 @@
  * match. Normalised text is words of [a-z0-9] and single punctuation marks, joined by single
  * spaces, which is what lets a following space, \s or \b prove that the word ends there.
  */
-import { closingParen, topLevelAlternatives } from "../policy/pattern.js";
+import { closingParen, quantifierAt, topLevelAlternatives } from "../policy/pattern.js";
 
 export { topLevelAlternatives };
 
@@ -47,23 +47,6 @@ interface Analysis {
 
 const ANY: Analysis = { anchors: null, nullable: false };
 const DIGITS = "0123456789";
-
-/** A quantifier at `i`: its length, and whether it allows zero or more than one repetition. */
-function quantifierAt(source: string, i: number): { length: number; zero: boolean; many: boolean } {
-  const c = source[i];
-  if (c === "?") return { length: 1 + (source[i + 1] === "?" ? 1 : 0), zero: true, many: false };
-  if (c === "*") return { length: 1 + (source[i + 1] === "?" ? 1 : 0), zero: true, many: true };
-  if (c === "+") return { length: 1 + (source[i + 1] === "?" ? 1 : 0), zero: false, many: true };
-  if (c === "{") {
-    const m = /^\{(\d*)(?:,(\d*))?\}\??/.exec(source.slice(i));
-    if (m) {
-      const min = (m[1] ?? "") === "" ? 0 : Number(m[1]);
-      const max = m[2] === undefined ? min : m[2] === "" ? Infinity : Number(m[2]);
-      return { length: m[0].length, zero: min === 0, many: max > 1 };
-    }
-  }
-  return { length: 0, zero: false, many: false };
-}
 
 /** Where an ending is merged from several paths, the weakest claim wins. */
 function weaker(a: Ending, b: Ending): Ending {

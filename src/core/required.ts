@@ -9,7 +9,7 @@
  * nothing (it requires nothing). A gate that is true never proves a match; a gate that is
  * false proves there is none. Tests check gates against the patterns over real questions.
  */
-import { closingParen, topLevelAlternatives } from "../policy/pattern.js";
+import { closingParen, quantifierAt, topLevelAlternatives } from "../policy/pattern.js";
 
 /** Every part must be present (all), or one of them (any); a literal must occur as written. */
 export type Gate = { all: Gate[] } | { any: Gate[] } | { literal: string };
@@ -18,17 +18,6 @@ const NOTHING: Gate = { all: [] };
 
 /** Escapes that stand for one literal character. */
 const LITERAL_ESCAPE = /^\\[./+*?()[\]{}|^$@#&'"\-:,;!=<>%~`]/;
-
-function quantifierAt(source: string, i: number): { length: number; zero: boolean } {
-  const c = source[i];
-  if (c === "?" || c === "*") return { length: 1 + (source[i + 1] === "?" ? 1 : 0), zero: true };
-  if (c === "+") return { length: 1 + (source[i + 1] === "?" ? 1 : 0), zero: false };
-  if (c === "{") {
-    const m = /^\{(\d*)(?:,\d*)?\}\??/.exec(source.slice(i));
-    if (m) return { length: m[0].length, zero: (m[1] ?? "") === "" || Number(m[1]) === 0 };
-  }
-  return { length: 0, zero: false };
-}
 
 /** How many characters the escape at `i` spans. */
 function escapeLength(seq: string, i: number): number {

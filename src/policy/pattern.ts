@@ -46,3 +46,20 @@ export function closingParen(source: string, open: number): number {
   for (const [i, c, depth] of structure(source, open)) if (c === ")" && depth === 1) return i;
   return -1;
 }
+
+/** A quantifier at `i`: its length, and whether it allows zero or more than one repetition. */
+export function quantifierAt(source: string, i: number): { length: number; zero: boolean; many: boolean } {
+  const c = source[i];
+  if (c === "?") return { length: 1 + (source[i + 1] === "?" ? 1 : 0), zero: true, many: false };
+  if (c === "*") return { length: 1 + (source[i + 1] === "?" ? 1 : 0), zero: true, many: true };
+  if (c === "+") return { length: 1 + (source[i + 1] === "?" ? 1 : 0), zero: false, many: true };
+  if (c === "{") {
+    const m = /^\{(\d*)(?:,(\d*))?\}\??/.exec(source.slice(i));
+    if (m) {
+      const min = (m[1] ?? "") === "" ? 0 : Number(m[1]);
+      const max = m[2] === undefined ? min : m[2] === "" ? Infinity : Number(m[2]);
+      return { length: m[0].length, zero: min === 0, many: max > 1 };
+    }
+  }
+  return { length: 0, zero: false, many: false };
+}
