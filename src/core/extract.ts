@@ -17,6 +17,7 @@ import {
   type Normalized,
   type Span,
 } from "./text.js";
+import type { StartsByTerm } from "./trie.js";
 import { findDateInText, type DateInText } from "./dates.js";
 
 export interface Reading {
@@ -76,8 +77,9 @@ class Matcher {
   constructor(
     readonly text: string,
     readonly lex: CompiledLexicon,
+    starts?: StartsByTerm | null,
   ) {
-    this.index = new TermIndex(text, lex);
+    this.index = new TermIndex(text, lex, starts);
   }
 
   all(term: TermName): Span[] {
@@ -291,7 +293,7 @@ export interface ReadOptions {
  */
 export function readQuestion(question: string, lex: CompiledLexicon, options: ReadOptions = {}): Reading {
   const normalized = normalizeQuestion(question, lex);
-  const whole = new Matcher(normalized.text, lex);
+  const whole = new Matcher(normalized.text, lex, normalized.starts);
   if (whole.has("instructionAttempt")) {
     const instruction = lex.terms.instructionAttempt;
     const sentences = question.split(/(?<=[.!?;\n])\s+/);
@@ -302,7 +304,12 @@ export function readQuestion(question: string, lex: CompiledLexicon, options: Re
     if (kept.length > 0 && kept.length < sentences.length) {
       const rest = kept.join(" ");
       const restNormalized = normalizeQuestion(rest, lex);
-      const reading = readSituation(rest, new Matcher(restNormalized.text, lex), languageOf(restNormalized), options);
+      const reading = readSituation(
+        rest,
+        new Matcher(restNormalized.text, lex, restNormalized.starts),
+        languageOf(restNormalized),
+        options,
+      );
       if (reading.inScope) {
         reading.signals.instructionAttempt = true;
         return reading;

@@ -7,6 +7,16 @@ import type { Lexicon, TermName } from "../policy/lexicon-schema.js";
 import { TERM_NAMES } from "../policy/lexicon-schema.js";
 import { anchorWords, mayStartWithSpace } from "./anchors.js";
 import { compileGate, patternGate, TextPairs, type GateCheck } from "./required.js";
+import {
+  addAnchor,
+  flatten,
+  newAnchorNode,
+  noteStart,
+  walkWord,
+  wordStartsByTerm,
+  type FlatTrie,
+  type StartsByTerm,
+} from "./trie.js";
 
 export interface Span {
   start: number;
@@ -52,6 +62,8 @@ export interface CompiledLexicon {
   stickyTerms: Partial<Record<TermName, RegExp>>;
   /** Each term's position in TERM_NAMES, for array-indexed lookups on the hot path. */
   termNumber: Record<TermName, number>;
+  /** Every word seen so far in the form the patterns read (a cache, filled as questions come). */
+  wordTable: WordTable;
   months: Map<string, number>;
   spanishMarkers: Set<string>;
 }
@@ -69,86 +81,6 @@ function deletions(word: string): string[] {
   return out;
 }
 
-/** One character of the anchor trie: the terms whose anchor ends here, and what may follow. */
-export interface AnchorNode {
-  /** Terms with an anchor ending here that a word may go on past ("agent" in "agents"). */
-  prefixTerms: number[];
-  /** Terms with an anchor ending here that must be the whole word ("a" in "a la puerta"). */
-  wordTerms: number[];
-  /** Children by character code (normalised text is ASCII: codes below 128). */
-  next: (AnchorNode | undefined)[];
-}
-
-function addAnchor(root: AnchorNode, anchor: string, whole: boolean, term: number): void {
-  let node = root;
-  for (let i = 0; i < anchor.length; i++) {
-    const code = anchor.charCodeAt(i);
-    let child = node.next[code];
-    if (!child) node.next[code] = child = { prefixTerms: [], wordTerms: [], next: [] };
-    node = child;
-  }
-  const terms = whole ? node.wordTerms : node.prefixTerms;
-  if (!terms.includes(term)) terms.push(term);
-}
-
-/**
- * The anchor trie in flat arrays, for the walk every question makes over every character:
- * a row of child numbers per node (one column per letter, digit and the space; 0 is "no
- * child", since the root is no one's child), and per node a slice of term numbers.
- */
-export interface FlatTrie {
-  /** 16-bit child numbers while the trie has fewer than 65,536 nodes: half the memory to keep in cache. */
-  next: Uint16Array | Int32Array;
-  /** Column of each ASCII character code (0: a character no anchor contains). */
-  column: Uint8Array;
-  /** Terms of node n whose anchor a word may go on past: prefixTerms[prefixFrom[n] .. prefixFrom[n + 1]). */
-  prefixFrom: Int32Array;
-  prefixTerms: Int32Array;
-  /** Terms of node n whose anchor must be the whole word. */
-  wordFrom: Int32Array;
-  wordTerms: Int32Array;
-}
-
-const TRIE_COLUMNS = 38; // nothing, a-z, 0-9, space
-
-function flatten(root: AnchorNode): FlatTrie {
-  const column = new Uint8Array(128);
-  for (let c = 97; c <= 122; c++) column[c] = c - 96;
-  for (let c = 48; c <= 57; c++) column[c] = c - 48 + 27;
-  column[32] = 37;
-  // Numbered breadth first, so the rows every word starts with (the first letters) sit together.
-  const nodes: AnchorNode[] = [root];
-  const numberOf = new Map<AnchorNode, number>([[root, 0]]);
-  for (let n = 0; n < nodes.length; n++) {
-    for (const child of nodes[n]!.next) if (child) numberOf.set(child, nodes.push(child) - 1);
-  }
-  const cells = nodes.length * TRIE_COLUMNS;
-  const next = nodes.length < 65_536 ? new Uint16Array(cells) : new Int32Array(cells);
-  const prefixFrom = new Int32Array(nodes.length + 1);
-  const wordFrom = new Int32Array(nodes.length + 1);
-  const prefixTerms: number[] = [];
-  const wordTerms: number[] = [];
-  nodes.forEach((node, n) => {
-    node.next.forEach((child, code) => {
-      if (child && column[code]) next[n * TRIE_COLUMNS + column[code]!] = numberOf.get(child)!;
-    });
-    prefixFrom[n] = prefixTerms.length;
-    prefixTerms.push(...node.prefixTerms);
-    wordFrom[n] = wordTerms.length;
-    wordTerms.push(...node.wordTerms);
-  });
-  prefixFrom[nodes.length] = prefixTerms.length;
-  wordFrom[nodes.length] = wordTerms.length;
-  return {
-    next,
-    column,
-    prefixFrom,
-    prefixTerms: Int32Array.from(prefixTerms),
-    wordFrom,
-    wordTerms: Int32Array.from(wordTerms),
-  };
-}
-
 export interface CompileOptions {
   /** Skip terms no word of the question can start (on by default; tests turn it off to compare). */
   anchors?: boolean;
@@ -157,7 +89,7 @@ export interface CompileOptions {
 export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): CompiledLexicon {
   const terms = {} as Record<TermName, RegExp>;
   const knownWords = new Set<string>();
-  const termsAnchoredBy: AnchorNode = { prefixTerms: [], wordTerms: [], next: [] };
+  const termsAnchoredBy = newAnchorNode();
   const termNumber = Object.fromEntries(TERM_NAMES.map((name, i) => [name, i])) as Record<TermName, number>;
   const unanchoredTerms: TermName[] = [];
   const stickyTerms: Partial<Record<TermName, RegExp>> = {};
@@ -216,6 +148,7 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
     unanchoredTerms,
     stickyTerms,
     termNumber,
+    wordTable: new WordTable(),
     months: new Map(Object.entries(lex.months)),
     spanishMarkers: new Set(lex.spanishMarkers),
   };
@@ -272,6 +205,8 @@ const textPairs = new TextPairs();
 
 export interface Normalized {
   text: string;
+  /** For each anchored term, where in `text` a match may start (null: anchors are off). */
+  starts: StartsByTerm | null;
   /** Words that mark Spanish ("que", "la") and common English ones ("the", "is"). */
   spanishWords: number;
   englishWords: number;
@@ -307,48 +242,159 @@ export function normalizeQuestion(text: string, lex: CompiledLexicon): Normalize
 
   // Possessives read as the word itself ("the library's guard" -> "the library guard").
   if (s.includes("'")) s = s.replace(/(\w)'s\b/g, "$1").replace(/'/g, "");
-  const tokens = s.match(/[a-z0-9]+|[.,;:?!]/g) ?? [];
-  let spanishWords = 0;
-  let englishWords = 0;
-  for (let k = 0; k < tokens.length; k++) {
-    const word = wordOf(tokens[k]!, lex);
-    tokens[k] = word.text;
-    spanishWords += word.spanish;
-    englishWords += word.english;
-  }
-  return { text: tokens.join(" "), spanishWords, englishWords };
+  return tokenize(s, lex);
 }
 
 /** Common English words: a question with more Spanish markers than these is in Spanish. */
 const ENGLISH_MARKERS = new Set(["the", "is", "are", "and", "to", "what", "they"]);
 
+/** A word of the question as the patterns read it, worked out once and remembered. */
 interface NormalWord {
-  /** The word as the patterns read it: slang replaced, spelling corrected (may be several words). */
+  /** Slang replaced, spelling corrected (may be several words: "rn" -> "right now"). */
   text: string;
   /** How many of those words mark Spanish, and how many English. */
   spanish: number;
   english: number;
+  /** Where anchored terms may start inside `text`: pairs of term number and offset, in order. */
+  hits: number[];
+  /** The trie node past the last word of `text` and a space: a two-word anchor that may go on into the next word (0: none). */
+  carry: number;
+  /** Offset in `text` of its last word, where a carried anchor starts. */
+  lastWord: number;
 }
 
-// Words recur across questions: each is looked up in the word list, spell-checked and
-// classified once, then remembered.
-const normalWords = new WeakMap<CompiledLexicon, Map<string, NormalWord>>();
+/** [a-z0-9]: the characters of a word (the text is lower case by now). */
+function isWordCode(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
+}
 
-function wordOf(token: string, lex: CompiledLexicon): NormalWord {
-  let memo = normalWords.get(lex);
-  if (!memo) normalWords.set(lex, (memo = new Map()));
-  let word = memo.get(token);
-  if (word === undefined) {
-    if (memo.size > 50_000) memo.clear();
-    const text = lex.words.get(token) ?? correctSpelling(token, lex);
-    word = { text, spanish: 0, english: 0 };
-    for (const w of text.split(" ")) {
-      if (lex.spanishMarkers.has(w)) word.spanish++;
-      else if (ENGLISH_MARKERS.has(w)) word.english++;
+/** . , ; : ? ! are tokens of their own. */
+function isMarkCode(code: number): boolean {
+  return code === 46 || code === 44 || code === 59 || code === 58 || code === 63 || code === 33;
+}
+
+/**
+ * The words of a question's text seen so far, by their letters: an open-addressed table
+ * looked up straight from the text being read, so a known word costs a hash and a compare,
+ * not a new string. Words recur across questions; each is looked up in the word list,
+ * spell-checked, classified and walked down the anchor trie once.
+ */
+export class WordTable {
+  private static readonly SLOTS = 1 << 16;
+  private keys: (string | undefined)[] = new Array<string | undefined>(WordTable.SLOTS);
+  private hashes = new Int32Array(WordTable.SLOTS);
+  private values: (NormalWord | undefined)[] = new Array<NormalWord | undefined>(WordTable.SLOTS);
+  private size = 0;
+
+  /** The word text[from, to), whose hash is `hash`, or undefined when it is not known yet. */
+  find(text: string, from: number, to: number, hash: number): NormalWord | undefined {
+    const mask = WordTable.SLOTS - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const key = this.keys[slot];
+      if (key === undefined) return undefined;
+      if (this.hashes[slot] === hash && key.length === to - from && sameLetters(key, text, from)) {
+        return this.values[slot];
+      }
     }
-    memo.set(token, word);
+  }
+
+  add(key: string, hash: number, word: NormalWord): void {
+    // Half full at most, so a miss ends quickly; a flood of new words starts the table over.
+    if (this.size >= WordTable.SLOTS / 2) {
+      this.keys = new Array<string | undefined>(WordTable.SLOTS);
+      this.values = new Array<NormalWord | undefined>(WordTable.SLOTS);
+      this.hashes.fill(0);
+      this.size = 0;
+    }
+    const mask = WordTable.SLOTS - 1;
+    let slot = hash & mask;
+    while (this.keys[slot] !== undefined) slot = (slot + 1) & mask;
+    this.keys[slot] = key;
+    this.hashes[slot] = hash;
+    this.values[slot] = word;
+    this.size++;
+  }
+}
+
+function sameLetters(key: string, text: string, from: number): boolean {
+  for (let k = 0; k < key.length; k++) if (key.charCodeAt(k) !== text.charCodeAt(from + k)) return false;
+  return true;
+}
+
+/** What a token becomes, worked out the first time it is seen. */
+function newWord(token: string, lex: CompiledLexicon): NormalWord {
+  const text = lex.words.get(token) ?? correctSpelling(token, lex);
+  const word: NormalWord = { text, spanish: 0, english: 0, hits: [], carry: 0, lastWord: text.lastIndexOf(" ") + 1 };
+  for (const w of text.split(" ")) {
+    if (lex.spanishMarkers.has(w)) word.spanish++;
+    else if (ENGLISH_MARKERS.has(w)) word.english++;
+  }
+  const trie = lex.termsAnchoredBy;
+  if (trie) {
+    const starts = wordStartsByTerm(text, trie);
+    const hits: [number, number][] = [];
+    starts.forEach((offsets, term) => offsets?.forEach((offset) => hits.push([term, offset])));
+    hits.sort((a, b) => a[1] - b[1]);
+    word.hits = hits.flat();
+    word.carry = walkWord(trie, text, word.lastWord, 0, 0, []);
   }
   return word;
+}
+
+/**
+ * Splits the prepared text into words and marks, puts each word in the form the patterns
+ * read, and joins them with single spaces; on the way, notes where each anchored term may
+ * start (the same as wordStartsByTerm on the result, from each word's remembered walk).
+ */
+function tokenize(s: string, lex: CompiledLexicon): Normalized {
+  const table = lex.wordTable;
+  const trie = lex.termsAnchoredBy;
+  const starts: StartsByTerm = [];
+  let text = "";
+  let offset = 0;
+  let spanishWords = 0;
+  let englishWords = 0;
+  let carry = 0;
+  let carryStart = 0;
+  const length = s.length;
+  for (let i = 0; i < length; i++) {
+    const code = s.charCodeAt(i);
+    let word: NormalWord;
+    if (isWordCode(code)) {
+      let hash = 0;
+      let end = i;
+      for (let c = code; end < length && isWordCode((c = s.charCodeAt(end))); end++)
+        hash = (Math.imul(hash, 31) + c) | 0;
+      let found = table.find(s, i, end, hash);
+      if (found === undefined) {
+        const token = s.slice(i, end);
+        table.add(token, hash, (found = newWord(token, lex)));
+      }
+      word = found;
+      i = end - 1;
+    } else if (isMarkCode(code)) {
+      word = MARKS[code]!;
+    } else continue;
+
+    if (offset > 0) text += " ";
+    // A two-word anchor begun by the word before goes on into this one.
+    if (carry !== 0 && trie) walkWord(trie, word.text, 0, carry, carryStart, starts);
+    const hits = word.hits;
+    for (let k = 0; k < hits.length; k += 2) noteStart(starts, hits[k]!, offset + hits[k + 1]!);
+    carry = word.carry;
+    carryStart = offset + word.lastWord;
+    text += word.text;
+    offset += word.text.length + 1;
+    spanishWords += word.spanish;
+    englishWords += word.english;
+  }
+  return { text, spanishWords, englishWords, starts: trie ? starts : null };
+}
+
+/** The marks . , ; : ? ! as words: nothing to look up, and no anchor starts with one. */
+const MARKS: (NormalWord | undefined)[] = [];
+for (const mark of ".,;:?!") {
+  MARKS[mark.charCodeAt(0)] = { text: mark, spanish: 0, english: 0, hits: [], carry: 0, lastWord: 0 };
 }
 
 /**
@@ -369,11 +415,16 @@ export class TermIndex {
   /** For each anchored term (by number), the offsets of the words that may start a match. */
   private readonly starts: (number[] | undefined)[] | null;
 
+  /**
+   * `starts` are the word starts normalizeQuestion noted for this text; without them (a text
+   * normalised some other way) they are found by walking the trie over it here.
+   */
   constructor(
     readonly text: string,
     readonly lex: CompiledLexicon,
+    starts?: StartsByTerm | null,
   ) {
-    this.starts = lex.termsAnchoredBy ? wordStartsByTerm(text, lex.termsAnchoredBy) : null;
+    this.starts = starts ?? (lex.termsAnchoredBy ? wordStartsByTerm(text, lex.termsAnchoredBy) : null);
   }
 
   all(term: TermName): Span[] {
@@ -401,38 +452,6 @@ export class TermIndex {
   }
 }
 
-function wordStartsByTerm(text: string, trie: FlatTrie): (number[] | undefined)[] {
-  const starts: (number[] | undefined)[] = [];
-  const { next, column, prefixFrom, prefixTerms, wordFrom, wordTerms } = trie;
-  const length = text.length;
-  for (let wordStart = 0; wordStart < length;) {
-    // Walk down the trie from this word's first letter; a two-word anchor carries the walk
-    // across one space into the next word.
-    let node = 0;
-    for (let i = wordStart; ; i++) {
-      const code = i === length ? 32 : text.charCodeAt(i);
-      if (code === 32) {
-        // A word ends here inside the trie: anchors that must be the whole word apply.
-        for (let k = wordFrom[node]!; k < wordFrom[node + 1]!; k++) noteStart(starts, wordTerms[k]!, wordStart);
-        if (i === length) break;
-      }
-      node = code < 128 ? next[node * TRIE_COLUMNS + column[code]!]! : 0;
-      if (node === 0) break;
-      for (let k = prefixFrom[node]!; k < prefixFrom[node + 1]!; k++) noteStart(starts, prefixTerms[k]!, wordStart);
-    }
-    const space = text.indexOf(" ", wordStart);
-    if (space < 0) break;
-    wordStart = space + 1;
-  }
-  return starts;
-}
-
-function noteStart(starts: (number[] | undefined)[], term: number, wordStart: number): void {
-  const list = starts[term];
-  if (list === undefined) starts[term] = [wordStart];
-  else if (list[list.length - 1] !== wordStart) list.push(wordStart);
-}
-
 /** Every match of a term in normalised text. */
 export function findAll(term: RegExp, text: string): Span[] {
   term.lastIndex = 0;
@@ -445,7 +464,6 @@ export function findAll(term: RegExp, text: string): Span[] {
   return spans;
 }
 
-/** The words of the same clause before a position, nearest last. */
 /** . ; : ? ! , end a clause (checked by character code: this runs for every match). */
 function isClauseBreak(code: number): boolean {
   return code === 46 || code === 59 || code === 58 || code === 63 || code === 33 || code === 44;

@@ -92,7 +92,10 @@ const termShape = Object.fromEntries(
 
 export const lexiconSchema = z.strictObject({
   rewrites: z.array(z.tuple([regexSource, z.string()])),
-  words: z.record(z.string().regex(/^[a-z0-9]+$/), z.string()),
+  words: z.record(
+    z.string().regex(/^[a-z0-9]+$/),
+    z.string().regex(/^[a-z0-9]+(?: [a-z0-9]+)*$/, "words become one or more words of a-z and 0-9, one space apart"),
+  ),
   spelling: z.array(z.string().regex(/^[a-z]{5,}$/, "spelling targets are single words of five letters or more")),
   negation: z.strictObject({
     cues: z.array(z.string().min(1)).min(1),

@@ -12,7 +12,7 @@ import {
   topLevelAlternatives,
   wordStarts,
 } from "../../src/core/anchors.js";
-import { TermIndex, compileLexicon, findAll, normalize } from "../../src/core/text.js";
+import { TermIndex, compileLexicon, findAll, normalize, normalizeQuestion } from "../../src/core/text.js";
 import { TERM_NAMES } from "../../src/policy/lexicon-schema.js";
 import { loadPack } from "../../src/policy/load.js";
 
@@ -105,6 +105,19 @@ describe("the anchor shortcut over every scenario question", () => {
     }
   });
 
+  it("finds the same from the word starts noted while normalising as from a walk over the text", () => {
+    // normalizeQuestion notes word starts from each word's remembered walk, carried across
+    // a space for two-word anchors; a scan must agree, for every term, whatever words came first.
+    for (const question of all) {
+      const { text, starts } = normalizeQuestion(question, lexicon);
+      expect(starts).not.toBeNull();
+      const index = new TermIndex(text, lexicon, starts);
+      for (const term of TERM_NAMES) {
+        expect(index.all(term), `${term} in "${question}"`).toEqual(findAll(lexicon.terms[term], text));
+      }
+    }
+  });
+
   it("finds exactly what a scan finds in random word salad from the lexicon's own words", () => {
     // Scenario questions are real sentences; salad puts every word next to every other,
     // which is where an anchor wrongly taken as a whole word would show.
@@ -120,8 +133,13 @@ describe("the anchor shortcut over every scenario question", () => {
       const length = 3 + Math.floor(random() * 30);
       const text = Array.from({ length }, () => vocabulary[Math.floor(random() * vocabulary.length)]).join(" ");
       const index = new TermIndex(text, lexicon);
+      const normalized = normalizeQuestion(text, lexicon);
+      const noted = new TermIndex(normalized.text, lexicon, normalized.starts);
       for (const term of TERM_NAMES) {
         expect(index.all(term), `${term} in "${text}"`).toEqual(findAll(lexicon.terms[term], text));
+        expect(noted.all(term), `${term} in "${normalized.text}"`).toEqual(
+          findAll(lexicon.terms[term], normalized.text),
+        );
       }
     }
   });
