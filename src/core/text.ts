@@ -250,6 +250,9 @@ const ENGLISH_MARKERS = new Set(["the", "is", "are", "and", "to", "what", "they"
 
 /** A word of the question as the patterns read it, worked out once and remembered. */
 interface NormalWord {
+  /** The token as it was read, and its hash (the WordTable's key). */
+  token: string;
+  hash: number;
   /** Slang replaced, spelling corrected (may be several words: "rn" -> "right now"). */
   text: string;
   /** How many of those words mark Spanish, and how many English. */
@@ -280,38 +283,30 @@ function isMarkCode(code: number): boolean {
  * spell-checked, classified and walked down the anchor trie once.
  */
 export class WordTable {
-  private static readonly SLOTS = 1 << 16;
-  private keys: (string | undefined)[] = new Array<string | undefined>(WordTable.SLOTS);
-  private hashes = new Int32Array(WordTable.SLOTS);
-  private values: (NormalWord | undefined)[] = new Array<NormalWord | undefined>(WordTable.SLOTS);
+  private static readonly SLOTS = 1 << 15;
+  private slots: (NormalWord | undefined)[] = new Array<NormalWord | undefined>(WordTable.SLOTS).fill(undefined);
   private size = 0;
 
   /** The word text[from, to), whose hash is `hash`, or undefined when it is not known yet. */
   find(text: string, from: number, to: number, hash: number): NormalWord | undefined {
     const mask = WordTable.SLOTS - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const key = this.keys[slot];
-      if (key === undefined) return undefined;
-      if (this.hashes[slot] === hash && key.length === to - from && sameLetters(key, text, from)) {
-        return this.values[slot];
-      }
+      const word = this.slots[slot];
+      if (word === undefined) return undefined;
+      if (word.hash === hash && word.token.length === to - from && sameLetters(word.token, text, from)) return word;
     }
   }
 
-  add(key: string, hash: number, word: NormalWord): void {
+  add(word: NormalWord): void {
     // Half full at most, so a miss ends quickly; a flood of new words starts the table over.
     if (this.size >= WordTable.SLOTS / 2) {
-      this.keys = new Array<string | undefined>(WordTable.SLOTS);
-      this.values = new Array<NormalWord | undefined>(WordTable.SLOTS);
-      this.hashes.fill(0);
+      this.slots.fill(undefined);
       this.size = 0;
     }
     const mask = WordTable.SLOTS - 1;
-    let slot = hash & mask;
-    while (this.keys[slot] !== undefined) slot = (slot + 1) & mask;
-    this.keys[slot] = key;
-    this.hashes[slot] = hash;
-    this.values[slot] = word;
+    let slot = word.hash & mask;
+    while (this.slots[slot] !== undefined) slot = (slot + 1) & mask;
+    this.slots[slot] = word;
     this.size++;
   }
 }
@@ -322,9 +317,18 @@ function sameLetters(key: string, text: string, from: number): boolean {
 }
 
 /** What a token becomes, worked out the first time it is seen. */
-function newWord(token: string, lex: CompiledLexicon): NormalWord {
+function newWord(token: string, hash: number, lex: CompiledLexicon): NormalWord {
   const text = lex.words.get(token) ?? correctSpelling(token, lex);
-  const word: NormalWord = { text, spanish: 0, english: 0, hits: [], carry: 0, lastWord: text.lastIndexOf(" ") + 1 };
+  const word: NormalWord = {
+    token,
+    hash,
+    text,
+    spanish: 0,
+    english: 0,
+    hits: [],
+    carry: 0,
+    lastWord: text.lastIndexOf(" ") + 1,
+  };
   for (const w of text.split(" ")) {
     if (lex.spanishMarkers.has(w)) word.spanish++;
     else if (ENGLISH_MARKERS.has(w)) word.english++;
@@ -367,8 +371,7 @@ function tokenize(s: string, lex: CompiledLexicon): Normalized {
         hash = (Math.imul(hash, 31) + c) | 0;
       let found = table.find(s, i, end, hash);
       if (found === undefined) {
-        const token = s.slice(i, end);
-        table.add(token, hash, (found = newWord(token, lex)));
+        table.add((found = newWord(s.slice(i, end), hash, lex)));
       }
       word = found;
       i = end - 1;
@@ -394,7 +397,16 @@ function tokenize(s: string, lex: CompiledLexicon): Normalized {
 /** The marks . , ; : ? ! as words: nothing to look up, and no anchor starts with one. */
 const MARKS: (NormalWord | undefined)[] = [];
 for (const mark of ".,;:?!") {
-  MARKS[mark.charCodeAt(0)] = { text: mark, spanish: 0, english: 0, hits: [], carry: 0, lastWord: 0 };
+  MARKS[mark.charCodeAt(0)] = {
+    token: mark,
+    hash: 0,
+    text: mark,
+    spanish: 0,
+    english: 0,
+    hits: [],
+    carry: 0,
+    lastWord: 0,
+  };
 }
 
 /**
