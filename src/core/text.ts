@@ -58,10 +58,12 @@ export interface CompiledLexicon {
   termsAnchoredBy: FlatTrie | null;
   /** Terms with no anchors: they may match anywhere and always run. */
   unanchoredTerms: TermName[];
-  /** Sticky copies of anchored terms, tried only at the word starts their anchors point to. */
-  stickyTerms: Partial<Record<TermName, RegExp>>;
+  /** Sticky copies of anchored terms by term number, tried only at the word starts their anchors point to. */
+  stickyTerms: (RegExp | undefined)[];
+  /** The terms by number, as whole-text scans. */
+  termsByNumber: RegExp[];
   /** Each term's position in TERM_NAMES, for array-indexed lookups on the hot path. */
-  termNumber: Record<TermName, number>;
+  termNumber: Map<TermName, number>;
   /** Every word seen so far in the form the patterns read (a cache, filled as questions come). */
   wordTable: WordTable;
   months: Map<string, number>;
@@ -90,9 +92,9 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
   const terms = {} as Record<TermName, RegExp>;
   const knownWords = new Set<string>();
   const termsAnchoredBy = newAnchorNode();
-  const termNumber = Object.fromEntries(TERM_NAMES.map((name, i) => [name, i])) as Record<TermName, number>;
+  const termNumber = new Map(TERM_NAMES.map((name, i) => [name, i]));
   const unanchoredTerms: TermName[] = [];
-  const stickyTerms: Partial<Record<TermName, RegExp>> = {};
+  const stickyTerms: (RegExp | undefined)[] = TERM_NAMES.map(() => undefined);
   for (const name of TERM_NAMES) {
     const source = alternatives(lex.terms[name]);
     terms[name] = new RegExp(`${WORD_EDGE_BEFORE}(?:${source})${WORD_EDGE_AFTER}`, "g");
@@ -100,9 +102,9 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
     const anchors = anchorWords(source);
     if (anchors === null || mayStartWithSpace(source)) unanchoredTerms.push(name);
     else {
-      for (const [anchor, whole] of anchors) addAnchor(termsAnchoredBy, anchor, whole, termNumber[name]);
+      for (const [anchor, whole] of anchors) addAnchor(termsAnchoredBy, anchor, whole, termNumber.get(name)!);
       // Tried only at word starts, where the word edge before always holds.
-      stickyTerms[name] = new RegExp(`(?:${source})${WORD_EDGE_AFTER}`, "y");
+      stickyTerms[termNumber.get(name)!] = new RegExp(`(?:${source})${WORD_EDGE_AFTER}`, "y");
     }
   }
   for (const w of Object.values(lex.words).join(" ").split(" ")) knownWords.add(w);
@@ -147,6 +149,7 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
     termsAnchoredBy: options.anchors === false ? null : flatten(termsAnchoredBy),
     unanchoredTerms,
     stickyTerms,
+    termsByNumber: TERM_NAMES.map((name) => terms[name]),
     termNumber,
     wordTable: new WordTable(),
     months: new Map(Object.entries(lex.months)),
@@ -264,6 +267,30 @@ interface NormalWord {
   carry: number;
   /** Offset in `text` of its last word, where a carried anchor starts. */
   lastWord: number;
+  /**
+   * Two-word anchors carried into this word: the trie nodes it was entered from, and the
+   * terms each walk reached (remembered: "the" comes before the same few words again and again).
+   */
+  carriedFrom: number[];
+  carriedTerms: number[][];
+}
+
+/** Beyond this many different words before it, a word's carried walks are not remembered. */
+const MAX_CARRIED = 16;
+
+/** The terms a two-word anchor entered at trie node `carry` reaches over this word. */
+function carriedInto(word: NormalWord, carry: number, trie: FlatTrie): number[] {
+  const from = word.carriedFrom;
+  for (let k = 0; k < from.length; k++) if (from[k] === carry) return word.carriedTerms[k]!;
+  const starts: StartsByTerm = [];
+  walkWord(trie, word.text, 0, carry, 0, starts);
+  const terms: number[] = [];
+  starts.forEach((offsets, term) => offsets && terms.push(term));
+  if (from.length < MAX_CARRIED) {
+    from.push(carry);
+    word.carriedTerms.push(terms);
+  }
+  return terms;
 }
 
 /** [a-z0-9]: the characters of a word (the text is lower case by now). */
@@ -283,27 +310,37 @@ function isMarkCode(code: number): boolean {
  * spell-checked, classified and walked down the anchor trie once.
  */
 export class WordTable {
-  private static readonly SLOTS = 1 << 15;
-  private slots: (NormalWord | undefined)[] = new Array<NormalWord | undefined>(WordTable.SLOTS).fill(undefined);
+  /** Starts small and doubles: the words a service sees over and over then sit close together in cache. */
+  private slots: (NormalWord | undefined)[] = new Array<NormalWord | undefined>(1024).fill(undefined);
   private size = 0;
+  private static readonly MAX_SLOTS = 1 << 16;
 
   /** The word text[from, to), whose hash is `hash`, or undefined when it is not known yet. */
   find(text: string, from: number, to: number, hash: number): NormalWord | undefined {
-    const mask = WordTable.SLOTS - 1;
+    const slots = this.slots;
+    const mask = slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const word = this.slots[slot];
+      const word = slots[slot];
       if (word === undefined) return undefined;
       if (word.hash === hash && word.token.length === to - from && sameLetters(word.token, text, from)) return word;
     }
   }
 
   add(word: NormalWord): void {
-    // Half full at most, so a miss ends quickly; a flood of new words starts the table over.
-    if (this.size >= WordTable.SLOTS / 2) {
-      this.slots.fill(undefined);
+    // Half full at most, so a miss ends quickly; at the largest size, a flood of new words
+    // starts the table over.
+    if (this.size >= this.slots.length / 2) {
+      const old = this.slots;
+      const length = old.length < WordTable.MAX_SLOTS ? old.length * 2 : old.length;
+      this.slots = new Array<NormalWord | undefined>(length).fill(undefined);
       this.size = 0;
+      if (length > old.length) for (const kept of old) if (kept) this.place(kept);
     }
-    const mask = WordTable.SLOTS - 1;
+    this.place(word);
+  }
+
+  private place(word: NormalWord): void {
+    const mask = this.slots.length - 1;
     let slot = word.hash & mask;
     while (this.slots[slot] !== undefined) slot = (slot + 1) & mask;
     this.slots[slot] = word;
@@ -328,6 +365,8 @@ function newWord(token: string, hash: number, lex: CompiledLexicon): NormalWord 
     hits: [],
     carry: 0,
     lastWord: text.lastIndexOf(" ") + 1,
+    carriedFrom: [],
+    carriedTerms: [],
   };
   for (const w of text.split(" ")) {
     if (lex.spanishMarkers.has(w)) word.spanish++;
@@ -381,7 +420,7 @@ function tokenize(s: string, lex: CompiledLexicon): Normalized {
 
     if (offset > 0) text += " ";
     // A two-word anchor begun by the word before goes on into this one.
-    if (carry !== 0 && trie) walkWord(trie, word.text, 0, carry, carryStart, starts);
+    if (carry !== 0 && trie) for (const term of carriedInto(word, carry, trie)) noteStart(starts, term, carryStart);
     const hits = word.hits;
     for (let k = 0; k < hits.length; k += 2) noteStart(starts, hits[k]!, offset + hits[k + 1]!);
     carry = word.carry;
@@ -406,6 +445,8 @@ for (const mark of ".,;:?!") {
     hits: [],
     carry: 0,
     lastWord: 0,
+    carriedFrom: [],
+    carriedTerms: [],
   };
 }
 
@@ -440,10 +481,10 @@ export class TermIndex {
   }
 
   all(term: TermName): Span[] {
-    const n = this.lex.termNumber[term];
+    const n = this.lex.termNumber.get(term)!;
     let found = this.spans[n];
     if (found) return found;
-    const sticky = this.lex.stickyTerms[term];
+    const sticky = this.lex.stickyTerms[n];
     if (this.starts && sticky) {
       found = [];
       let end = -1;
@@ -457,7 +498,7 @@ export class TermIndex {
         }
       }
     } else {
-      found = findAll(this.lex.terms[term], this.text);
+      found = findAll(this.lex.termsByNumber[n]!, this.text);
     }
     this.spans[n] = found;
     return found;
