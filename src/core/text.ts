@@ -549,26 +549,34 @@ export function isNegated(text: string, span: Span, lex: CompiledLexicon): boole
 }
 
 function negatedNow(text: string, span: Span, lex: CompiledLexicon): boolean {
-  // Only the last `window` words can hold a cue that reaches this far.
-  const words = wordsBefore(text, span.start, lex.negationWindow).split(" ").filter(Boolean);
   // Negation inside the match itself ("no judge signed") counts as well.
-  const inside = span.text.split(" ");
-  if (inside.length > 1 && lex.negationCues.has(inside[0]!)) return true;
-  for (let k = words.length - 1, seen = 0; k >= 0 && seen < lex.negationWindow; k--, seen++) {
-    const word = words[k]!;
+  const space = span.text.indexOf(" ");
+  if (space > 0 && lex.negationCues.has(span.text.slice(0, space))) return true;
+  // Walk back over the words of the same clause, nearest first: only the last `window` can
+  // hold a cue that reaches this far.
+  const seen: string[] = [];
+  let end = span.start;
+  while (end > 0 && text.charCodeAt(end - 1) === 32) end--;
+  while (end > 0 && seen.length < lex.negationWindow) {
+    let begin = end - 1;
+    while (begin > 0 && text.charCodeAt(begin - 1) !== 32) begin--;
+    if (isClauseBreak(text.charCodeAt(begin))) break;
+    const word = text.slice(begin, end);
     if (lex.negationBreakers.has(word)) return false;
     if (lex.negationCues.has(word)) {
       // "no", "sin" and the like negate the noun right after them ("no warrant", "no valid
       // warrant"), not a verb further on ("no warrant are pushing past me").
       // "no subpoena or warrant": a short cue reaches across a list joined by "or".
-      const between = words.slice(k + 1);
+      const count = seen.length;
       return (
         !lex.shortCues.has(word) ||
-        seen <= 1 ||
-        lex.verbsAfterNo.has(between[0] ?? "") ||
-        (seen <= 3 && between.some((w) => w === "or" || w === "nor" || w === "o" || w === "ni"))
+        count <= 1 ||
+        lex.verbsAfterNo.has(seen[count - 1]!) ||
+        (count <= 3 && seen.some((w) => w === "or" || w === "nor" || w === "o" || w === "ni"))
       );
     }
+    seen.push(word);
+    end = begin - 1;
   }
   return lex.negatedAfter.test(text.slice(span.end));
 }
