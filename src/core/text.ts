@@ -606,9 +606,9 @@ export function voiceOf(text: string, span: Span, lex: CompiledLexicon): Voice {
   if (/(?:^| )(?:us|we)$/.test(before)) return "self";
   // Messages and sentences often open with who is asking: "Sgt at the 7-5.", "ER nurse, night
   // shift", "long day. CO at AMKC", "DOT signal crew, ICE wants ...".
-  const sentence = sentenceBefore(text, span.start);
+  const sentence = shortSentenceBefore(text, span.start, 3);
   if (
-    wordCount(sentence) <= 3 &&
+    sentence !== undefined &&
     !NOT_THE_ASKER.test(sentence) &&
     (sentence.trim() === "" ? true : !/[,;:]/.test(sentence)) &&
     lex.describes.test(text.slice(span.end)) &&
@@ -624,20 +624,18 @@ export function voiceOf(text: string, span: Span, lex: CompiledLexicon): Voice {
   return "none";
 }
 
-function wordCount(text: string): number {
-  let count = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) !== 32 && (i === 0 || text.charCodeAt(i - 1) === 32)) count++;
-  }
-  return count;
-}
-
-/** The words of the same sentence before a position (commas do not end a sentence). */
-function sentenceBefore(text: string, start: number): string {
+/**
+ * The words of the same sentence before a position (commas do not end a sentence), when
+ * there are at most `max` of them (a mark counts as a word); undefined when there are more.
+ * Walks back only as far as it must: the opening of a long sentence is never read.
+ */
+function shortSentenceBefore(text: string, start: number, max: number): string | undefined {
+  let words = 0;
   let i = start - 1;
   for (; i >= 0; i--) {
     const code = text.charCodeAt(i);
     if (code === 46 || code === 63 || code === 33) break; // . ? !
+    if (code !== 32 && (i === 0 || text.charCodeAt(i - 1) === 32) && ++words > max) return undefined;
   }
   return text.slice(i + 1, start).trim();
 }
