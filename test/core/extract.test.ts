@@ -160,6 +160,9 @@ describe("requester", () => {
   check([
     ["ice agents at the front door of the school", { requester: "immigration" }],
     ["I.C.E. agents at the lobby of the shelter", { requester: "immigration" }],
+    ["i-c-e agents at the lobby of the shelter", { requester: "immigration" }],
+    // Once a miss: a spelled-out "i.c.e." pattern with unescaped dots read "inches" as ICE.
+    ["two inches of water in the basement of the library, who do I call?", { requester: "none" }, "OUT_OF_SCOPE"],
     ["HSI agents at the front desk", { requester: "immigration" }],
     ["HSI special agents in the lobby of the library want to come in", { requester: "immigration" }],
     ["CBP is at our clinic door", { requester: "immigration" }],
