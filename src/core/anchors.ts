@@ -69,10 +69,20 @@ function settle(anchors: Anchors, rest: string, repeats: boolean): Anchors {
   const out = new Map<string, Ending>();
   for (const [anchor, ending] of anchors) {
     if (ending !== "open") out.set(anchor, ending);
+    else if (anchor.endsWith(" ")) for (const [a, e] of secondWords(anchor, repeats ? "" : rest)) out.set(a, e);
     else if (next === "word" && !repeats) for (const [a, e] of extend(anchor, rest)) out.set(a, e);
     else out.set(anchor, next);
   }
   return out;
+}
+
+/**
+ * A group that ends with a word and its space ("(?:the )?rules?"): the anchor goes on with
+ * the words that can come next ("the ru"), or, when those could be anything, stays a prefix
+ * that a next word must follow ("the ").
+ */
+function secondWords(first: string, rest: string): Map<string, Ending> {
+  return (rest === "" ? null : joinWords(first, analyzeSequence(rest))) ?? new Map([[first, "prefix"]]);
 }
 
 /**
@@ -82,14 +92,26 @@ function settle(anchors: Anchors, rest: string, repeats: boolean): Anchors {
 function extend(word: string, rest: string): Anchors & Map<string, Ending> {
   const single = new Map<string, Ending>([[word, "word"]]);
   if (word.includes(" ") || rest[0] !== " " || quantifierAt(rest, 1).length > 0) return single;
-  const second = analyzeSequence(rest.slice(1));
-  if (second.anchors === null || second.nullable || second.anchors.size > MAX_SECOND_WORDS) return single;
+  // The word and its space end the group: what follows the group decides (see secondWords).
+  if (rest === " ") return new Map([[`${word} `, "open"]]);
+  return joinWords(`${word} `, analyzeSequence(rest.slice(1))) ?? single;
+}
+
+/**
+ * A first word and its space joined to each word that can follow it ("the " + "front"), the
+ * second cut at its own space; null when the second word could be anything, or could be
+ * one of too many.
+ */
+function joinWords(first: string, second: Analysis): Map<string, Ending> | null {
+  if (second.anchors === null || second.nullable) return null;
   const out = new Map<string, Ending>();
   for (const [anchor, ending] of second.anchors) {
-    if (anchor.includes(" ")) out.set(`${word} ${anchor.slice(0, anchor.indexOf(" "))}`, "word");
-    else out.set(`${word} ${anchor}`, ending);
+    const space = anchor.indexOf(" ");
+    const joined = first + (space < 0 ? anchor : anchor.slice(0, space));
+    const joinedEnding = space < 0 ? ending : "word";
+    out.set(joined, out.has(joined) ? weaker(out.get(joined)!, joinedEnding) : joinedEnding);
   }
-  return out;
+  return out.size > MAX_SECOND_WORDS ? null : out;
 }
 
 /** Skips what consumes no characters at the start of a sequence: spaces, ^ $ \b and lookarounds. */
@@ -220,7 +242,7 @@ export function anchorWords(source: string): Map<string, boolean> | null {
     const cut = anchor.slice(0, anchor.includes(" ") ? MAX_TWO_WORD_ANCHOR : MAX_ANCHOR);
     // A term ends at a word edge, so an anchor left open at its end is a whole word; one cut
     // short can only be a prefix.
-    const whole = ending !== "prefix" && cut === anchor;
+    const whole = ending !== "prefix" && cut === anchor && !anchor.endsWith(" ");
     out.set(cut, out.has(cut) ? out.get(cut)! && whole : whole);
   }
   return out;

@@ -49,7 +49,10 @@ describe("pattern anchors", () => {
       "sin warrant",
     ]);
     expect(leadingAnchors("agents?|officers")?.sort()).toEqual(["agent", "office"]);
-    expect(leadingAnchors("(?:the )?lobby")?.sort()).toEqual(["lobby", "the"]);
+    expect(leadingAnchors("(?:the )?lobby")?.sort()).toEqual(["lobby", "the lobby"]);
+    // A group that ends with its space hands on to the word after it.
+    expect(leadingAnchors("(?:the |a )?rules? changed")?.sort()).toEqual(["a rule", "rule", "the rule"]);
+    expect(leadingAnchors("(?:the )?\\w+ desk")).toBeNull();
     expect(leadingAnchors("(?<!black )ice(?! cream)")).toEqual(["ice"]);
   });
 
