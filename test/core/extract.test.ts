@@ -161,6 +161,8 @@ describe("requester", () => {
     ["ice agents at the front door of the school", { requester: "immigration" }],
     ["I.C.E. agents at the lobby of the shelter", { requester: "immigration" }],
     ["i-c-e agents at the lobby of the shelter", { requester: "immigration" }],
+    ["the ICEs are in the lobby of the shelter", { requester: "immigration" }],
+    ["feds at the front desk of the library want to come in", { requester: "unknown-law-enforcement" }],
     // Once a miss: a spelled-out "i.c.e." pattern with unescaped dots read "inches" as ICE.
     ["two inches of water in the basement of the library, who do I call?", { requester: "none" }, "OUT_OF_SCOPE"],
     ["HSI agents at the front desk", { requester: "immigration" }],
@@ -249,6 +251,7 @@ describe("role", () => {
     ["i'm a schol safety agent and ice is at the door", "nypd"],
     ["ICE is at the front desk at my precinct and wants to see the cells", "nypd"],
     ["I'm a police officer. ICE asked my precinct to help them arrest a man on our block.", "nypd"],
+    ["I'm with the N.Y.P.D. and ICE asked us to hold a man at the precinct", "nypd"],
     ["ICE is at the front door of our shelter", "social-services"],
     ["im a caseworker at the HRA office and ice is in the lobby", "social-services"],
     ["Soy trabajadora social en un albergue. La migra está en la puerta.", "social-services"],
