@@ -115,7 +115,10 @@ export class TextPairs {
   private readonly chars = new Uint32Array(128);
   private serial = 0;
 
+  private text = "";
+
   load(text: string): void {
+    this.text = text;
     const serial = ++this.serial;
     let previous = -1;
     for (let i = 0; i < text.length; i++) {
@@ -125,6 +128,14 @@ export class TextPairs {
       if (previous >= 0) this.pairs[previous * 128 + code] = serial;
       previous = code;
     }
+  }
+
+  /**
+   * Does the text contain `literal`? The pairs rule most literals out without a scan; one
+   * they cannot (every pair of "war rant" is common) is looked for.
+   */
+  contains(literal: string): boolean {
+    return this.mayContain(literal) && (literal.length < 3 || this.text.includes(literal));
   }
 
   /** Could the text contain `literal`? False means it does not. */
@@ -148,7 +159,7 @@ export type GateCheck = (text: TextPairs) => boolean;
 export function compileGate(gate: Gate): GateCheck {
   if ("literal" in gate) {
     const literal = gate.literal;
-    return (text) => text.mayContain(literal);
+    return (text) => text.contains(literal);
   }
   if ("all" in gate) {
     const parts = gate.all.map(compileGate);

@@ -393,7 +393,7 @@ function tokenize(s: string, lex: CompiledLexicon): Normalized {
   const table = lex.wordTable;
   const trie = lex.termsAnchoredBy;
   const starts: StartsByTerm = [];
-  let text = "";
+  const parts: string[] = [];
   let offset = 0;
   let spanishWords = 0;
   let englishWords = 0;
@@ -418,19 +418,18 @@ function tokenize(s: string, lex: CompiledLexicon): Normalized {
       word = MARKS[code]!;
     } else continue;
 
-    if (offset > 0) text += " ";
     // A two-word anchor begun by the word before goes on into this one.
     if (carry !== 0 && trie) for (const term of carriedInto(word, carry, trie)) noteStart(starts, term, carryStart);
     const hits = word.hits;
     for (let k = 0; k < hits.length; k += 2) noteStart(starts, hits[k]!, offset + hits[k + 1]!);
     carry = word.carry;
     carryStart = offset + word.lastWord;
-    text += word.text;
+    parts.push(word.text);
     offset += word.text.length + 1;
     spanishWords += word.spanish;
     englishWords += word.english;
   }
-  return { text, spanishWords, englishWords, starts: trie ? starts : null };
+  return { text: parts.join(" "), spanishWords, englishWords, starts: trie ? starts : null };
 }
 
 /** The marks . , ; : ? ! as words: nothing to look up, and no anchor starts with one. */
