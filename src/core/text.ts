@@ -181,7 +181,8 @@ function correctSpellingUncached(token: string, lex: CompiledLexicon): string {
 }
 
 /** English contractions, expanded in one pass ("can't" -> "can not", "it's" -> "it is"). */
-const CONTRACTION = /\b(can|won|ain)'t\b|n't\b|\bi'm\b|'(re|ve|ll)\b|\b(it|he|she|that|there|what|who|where|here)'s\b/g;
+export const CONTRACTION =
+  /\b(can|won|ain)'t\b|n't\b|\bi'm\b|'(re|ve|ll)\b|\b(it|he|she|that|there|what|who|where|here)'s\b/g;
 const EXPANDED: Record<string, string> = {
   can: "can not",
   won: "will not",
@@ -191,11 +192,38 @@ const EXPANDED: Record<string, string> = {
   ll: " will",
 };
 
-function expandContraction(match: string, negative?: string, verb?: string, subject?: string): string {
+export function expandContraction(match: string, negative?: string, verb?: string, subject?: string): string {
   if (negative) return EXPANDED[negative]!;
   if (verb) return EXPANDED[verb]!;
   if (subject) return `${subject} is`;
   return match === "i'm" ? "i am" : " not";
+}
+
+/** The same contractions, tried at one position. */
+const CONTRACTION_AT = new RegExp(CONTRACTION.source, "y");
+/** Every contraction has its apostrophe at most this many characters after its start ("there's"). */
+const LONGEST_BEFORE_APOSTROPHE = 5;
+
+/**
+ * What s.replace(CONTRACTION, expandContraction) gives, looking only around apostrophes:
+ * every match holds one, preceded only by letters, so the leftmost match is found by trying
+ * the few starts just before each apostrophe in turn, and a scan of the whole text for a
+ * word edge is not needed.
+ */
+export function expandContractions(s: string): string {
+  let out = "";
+  let done = 0; // s[0, done) is copied or replaced already
+  for (let q = s.indexOf("'"); q >= 0; q = s.indexOf("'", Math.max(q + 1, done))) {
+    for (let at = Math.max(done, q - LONGEST_BEFORE_APOSTROPHE); at <= q; at++) {
+      CONTRACTION_AT.lastIndex = at;
+      const m = CONTRACTION_AT.exec(s);
+      if (m === null) continue;
+      out += s.slice(done, at) + expandContraction(m[0], m[1], m[2], m[3]);
+      done = at + m[0].length;
+      break;
+    }
+  }
+  return done === 0 ? s : out + s.slice(done);
 }
 
 /**
@@ -229,7 +257,7 @@ export function normalizeQuestion(text: string, lex: CompiledLexicon): Normalize
       .replace(/[\u2013\u2014]/g, " , ");
   }
   if (s.includes("`")) s = s.replace(/`/g, "'");
-  if (s.includes("'")) s = s.replace(CONTRACTION, expandContraction);
+  if (s.includes("'")) s = expandContractions(s);
   // Most rewrites cannot apply to a given question: skip them unless the characters of the
   // literals they need are in the text, side by side.
   textPairs.load(s);
