@@ -7,11 +7,11 @@ import type { Lexicon, TermName } from "../policy/lexicon-schema.js";
 import { TERM_NAMES } from "../policy/lexicon-schema.js";
 import { anchorWords, mayStartWithSpace } from "./anchors.js";
 import { compileGate, patternGate, TextPairs, type GateCheck } from "./required.js";
+import { WordTable, type WordInfo } from "./tokens.js";
 import {
   addAnchor,
   flatten,
   newAnchorNode,
-  noteStart,
   walkWord,
   wordStartsByTerm,
   type FlatTrie,
@@ -120,7 +120,8 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
   }
 
   const wholeWordsBefore = (cue: string, gap = 4) => new RegExp(`(?:^|\\s)${cue}(?: [a-z0-9]+){0,${gap}} ?$`);
-  return {
+  const trie = options.anchors === false ? null : flatten(termsAnchoredBy);
+  const compiled: CompiledLexicon = {
     rewrites: lex.rewrites.map(([pattern, replacement]) => [
       new RegExp(pattern, "g"),
       replacement,
@@ -146,15 +147,16 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
     describes: new RegExp(lex.firstPerson.describes),
     here: new RegExp(lex.firstPerson.here),
     terms,
-    termsAnchoredBy: options.anchors === false ? null : flatten(termsAnchoredBy),
+    termsAnchoredBy: trie,
     unanchoredTerms,
     stickyTerms,
     termsByNumber: TERM_NAMES.map((name) => terms[name]),
     termNumber,
-    wordTable: new WordTable(),
     months: new Map(Object.entries(lex.months)),
     spanishMarkers: new Set(lex.spanishMarkers),
+    wordTable: new WordTable(trie, (token) => describeWord(token, compiled)),
   };
+  return compiled;
 }
 
 function correctSpelling(token: string, lex: CompiledLexicon): string {
@@ -273,129 +275,16 @@ export function normalizeQuestion(text: string, lex: CompiledLexicon): Normalize
 
   // Possessives read as the word itself ("the library's guard" -> "the library guard").
   if (s.includes("'")) s = s.replace(/(\w)'s\b/g, "$1").replace(/'/g, "");
-  return tokenize(s, lex);
+  return lex.wordTable.tokenize(s);
 }
 
 /** Common English words: a question with more Spanish markers than these is in Spanish. */
 const ENGLISH_MARKERS = new Set(["the", "is", "are", "and", "to", "what", "they"]);
 
-/** A word of the question as the patterns read it, worked out once and remembered. */
-interface NormalWord {
-  /** The token as it was read, and its hash (the WordTable's key). */
-  token: string;
-  hash: number;
-  /** Slang replaced, spelling corrected (may be several words: "rn" -> "right now"). */
-  text: string;
-  /** How many of those words mark Spanish, and how many English. */
-  spanish: number;
-  english: number;
-  /** Where anchored terms may start inside `text`: pairs of term number and offset, in order. */
-  hits: number[];
-  /** The trie node past the last word of `text` and a space: a two-word anchor that may go on into the next word (0: none). */
-  carry: number;
-  /** Offset in `text` of its last word, where a carried anchor starts. */
-  lastWord: number;
-  /**
-   * Two-word anchors carried into this word: the trie nodes it was entered from, and the
-   * terms each walk reached (remembered: "the" comes before the same few words again and again).
-   */
-  carriedFrom: number[];
-  carriedTerms: number[][];
-}
-
-/** Beyond this many different words before it, a word's carried walks are not remembered. */
-const MAX_CARRIED = 16;
-
-/** The terms a two-word anchor entered at trie node `carry` reaches over this word. */
-function carriedInto(word: NormalWord, carry: number, trie: FlatTrie): number[] {
-  const from = word.carriedFrom;
-  for (let k = 0; k < from.length; k++) if (from[k] === carry) return word.carriedTerms[k]!;
-  const starts: StartsByTerm = [];
-  walkWord(trie, word.text, 0, carry, 0, starts);
-  const terms: number[] = [];
-  starts.forEach((offsets, term) => offsets && terms.push(term));
-  if (from.length < MAX_CARRIED) {
-    from.push(carry);
-    word.carriedTerms.push(terms);
-  }
-  return terms;
-}
-
-/** [a-z0-9]: the characters of a word (the text is lower case by now). */
-function isWordCode(code: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
-}
-
-/** . , ; : ? ! are tokens of their own. */
-function isMarkCode(code: number): boolean {
-  return code === 46 || code === 44 || code === 59 || code === 58 || code === 63 || code === 33;
-}
-
-/**
- * The words of a question's text seen so far, by their letters: an open-addressed table
- * looked up straight from the text being read, so a known word costs a hash and a compare,
- * not a new string. Words recur across questions; each is looked up in the word list,
- * spell-checked, classified and walked down the anchor trie once.
- */
-export class WordTable {
-  /** Starts small and doubles: the words a service sees over and over then sit close together in cache. */
-  private slots: (NormalWord | undefined)[] = new Array<NormalWord | undefined>(1024).fill(undefined);
-  private size = 0;
-  private static readonly MAX_SLOTS = 1 << 16;
-
-  /** The word text[from, to), whose hash is `hash`, or undefined when it is not known yet. */
-  find(text: string, from: number, to: number, hash: number): NormalWord | undefined {
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const word = slots[slot];
-      if (word === undefined) return undefined;
-      if (word.hash === hash && word.token.length === to - from && sameLetters(word.token, text, from)) return word;
-    }
-  }
-
-  add(word: NormalWord): void {
-    // Half full at most, so a miss ends quickly; at the largest size, a flood of new words
-    // starts the table over.
-    if (this.size >= this.slots.length / 2) {
-      const old = this.slots;
-      const length = old.length < WordTable.MAX_SLOTS ? old.length * 2 : old.length;
-      this.slots = new Array<NormalWord | undefined>(length).fill(undefined);
-      this.size = 0;
-      if (length > old.length) for (const kept of old) if (kept) this.place(kept);
-    }
-    this.place(word);
-  }
-
-  private place(word: NormalWord): void {
-    const mask = this.slots.length - 1;
-    let slot = word.hash & mask;
-    while (this.slots[slot] !== undefined) slot = (slot + 1) & mask;
-    this.slots[slot] = word;
-    this.size++;
-  }
-}
-
-function sameLetters(key: string, text: string, from: number): boolean {
-  for (let k = 0; k < key.length; k++) if (key.charCodeAt(k) !== text.charCodeAt(from + k)) return false;
-  return true;
-}
-
-/** What a token becomes, worked out the first time it is seen. */
-function newWord(token: string, hash: number, lex: CompiledLexicon): NormalWord {
+/** What a token becomes: looked up in the word list, spell-checked, classified and walked down the anchor trie. */
+function describeWord(token: string, lex: CompiledLexicon): WordInfo {
   const text = lex.words.get(token) ?? correctSpelling(token, lex);
-  const word: NormalWord = {
-    token,
-    hash,
-    text,
-    spanish: 0,
-    english: 0,
-    hits: [],
-    carry: 0,
-    lastWord: text.lastIndexOf(" ") + 1,
-    carriedFrom: [],
-    carriedTerms: [],
-  };
+  const word: WordInfo = { text, spanish: 0, english: 0, hits: [], carry: 0, lastWord: text.lastIndexOf(" ") + 1 };
   for (const w of text.split(" ")) {
     if (lex.spanishMarkers.has(w)) word.spanish++;
     else if (ENGLISH_MARKERS.has(w)) word.english++;
@@ -410,71 +299,6 @@ function newWord(token: string, hash: number, lex: CompiledLexicon): NormalWord 
     word.carry = walkWord(trie, text, word.lastWord, 0, 0, []);
   }
   return word;
-}
-
-/**
- * Splits the prepared text into words and marks, puts each word in the form the patterns
- * read, and joins them with single spaces; on the way, notes where each anchored term may
- * start (the same as wordStartsByTerm on the result, from each word's remembered walk).
- */
-function tokenize(s: string, lex: CompiledLexicon): Normalized {
-  const table = lex.wordTable;
-  const trie = lex.termsAnchoredBy;
-  const starts: StartsByTerm = [];
-  const parts: string[] = [];
-  let offset = 0;
-  let spanishWords = 0;
-  let englishWords = 0;
-  let carry = 0;
-  let carryStart = 0;
-  const length = s.length;
-  for (let i = 0; i < length; i++) {
-    const code = s.charCodeAt(i);
-    let word: NormalWord;
-    if (isWordCode(code)) {
-      let hash = 0;
-      let end = i;
-      for (let c = code; end < length && isWordCode((c = s.charCodeAt(end))); end++)
-        hash = (Math.imul(hash, 31) + c) | 0;
-      let found = table.find(s, i, end, hash);
-      if (found === undefined) {
-        table.add((found = newWord(s.slice(i, end), hash, lex)));
-      }
-      word = found;
-      i = end - 1;
-    } else if (isMarkCode(code)) {
-      word = MARKS[code]!;
-    } else continue;
-
-    // A two-word anchor begun by the word before goes on into this one.
-    if (carry !== 0 && trie) for (const term of carriedInto(word, carry, trie)) noteStart(starts, term, carryStart);
-    const hits = word.hits;
-    for (let k = 0; k < hits.length; k += 2) noteStart(starts, hits[k]!, offset + hits[k + 1]!);
-    carry = word.carry;
-    carryStart = offset + word.lastWord;
-    parts.push(word.text);
-    offset += word.text.length + 1;
-    spanishWords += word.spanish;
-    englishWords += word.english;
-  }
-  return { text: parts.join(" "), spanishWords, englishWords, starts: trie ? starts : null };
-}
-
-/** The marks . , ; : ? ! as words: nothing to look up, and no anchor starts with one. */
-const MARKS: (NormalWord | undefined)[] = [];
-for (const mark of ".,;:?!") {
-  MARKS[mark.charCodeAt(0)] = {
-    token: mark,
-    hash: 0,
-    text: mark,
-    spanish: 0,
-    english: 0,
-    hits: [],
-    carry: 0,
-    lastWord: 0,
-    carriedFrom: [],
-    carriedTerms: [],
-  };
 }
 
 /**

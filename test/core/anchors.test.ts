@@ -156,3 +156,19 @@ describe("the anchor shortcut over every scenario question", () => {
     expect(mayStartWithSpace("(?<!black )ice|hsi")).toBe(false);
   });
 });
+
+describe("the table of words already seen", () => {
+  it("reads the same after a flood of new words has started it over", () => {
+    // A fresh lexicon: its word table starts empty.
+    const lexicon = compileLexicon(loadPack().lexicon);
+    const question = "ICE agents r at the front desk of the shelter rn, they dont have a warrent";
+    const first = normalizeQuestion(question, lexicon);
+    // More distinct words than the table keeps (32,768), like a log of random ids.
+    for (let n = 0; n < 40_000; n += 100) {
+      normalizeQuestion(Array.from({ length: 100 }, (_, k) => `x${(n + k).toString(36)}q`).join(" "), lexicon);
+    }
+    const again = normalizeQuestion(question, lexicon);
+    expect(again).toEqual(first);
+    expect(again.text).toBe("ice agents are at the front desk of the shelter right now , they do not have a warrant");
+  });
+});

@@ -1,0 +1,237 @@
+/**
+ * Tokenising: the prepared text of a question split into words and marks, each put in the
+ * form the patterns read and joined with single spaces, noting on the way where each
+ * anchored term may start. Every question goes through here, word by word, so the words
+ * already seen are kept in flat typed arrays (a hash table of slots, a pool of their letters,
+ * a row of numbers per word) rather than as objects scattered over the heap: looking up a
+ * known word reads a few adjacent numbers, not a chain of pointers.
+ */
+import { noteStart, walkWord, type FlatTrie, type StartsByTerm } from "./trie.js";
+
+/** What a token becomes, worked out once by the lexicon (see describeWord in text.ts). */
+export interface WordInfo {
+  /** Slang replaced, spelling corrected (may be several words: "rn" -> "right now"). */
+  text: string;
+  /** How many of those words mark Spanish, and how many English. */
+  spanish: number;
+  english: number;
+  /** Where anchored terms may start inside `text`: pairs of term number and offset, in order of offset. */
+  hits: number[];
+  /** The trie node past the last word of `text` and a space, where a two-word anchor goes on into the next word (0: none). */
+  carry: number;
+  /** Offset in `text` of its last word, where a carried anchor starts. */
+  lastWord: number;
+}
+
+export interface Tokenized {
+  text: string;
+  spanishWords: number;
+  englishWords: number;
+  /** For each anchored term, where in `text` a match may start (null: no anchor trie). */
+  starts: StartsByTerm | null;
+}
+
+// One row of numbers per word.
+const TOKEN_AT = 0; // where its letters start in the letter pool
+const TOKEN_LENGTH = 1;
+const TEXT_LENGTH = 2;
+const LAST_WORD = 3;
+const CARRY = 4;
+const MARKERS = 5; // Spanish markers + 65,536 x English markers
+const HITS_FROM = 6; // its hits in the hit pool: [from, to)
+const HITS_TO = 7;
+const ROW = 8;
+
+/** At most this many words are kept; a flood of new words starts the table over. */
+const MAX_WORDS = 1 << 15;
+/** Carried walks kept at most (per table), before they are forgotten and walked again. */
+const MAX_CARRIED = 1 << 12;
+
+function grow<T extends Int32Array | Uint8Array>(array: T, needed: number): T {
+  if (needed <= array.length) return array;
+  let length = array.length * 2;
+  while (length < needed) length *= 2;
+  const bigger = new (array.constructor as new (n: number) => T)(length);
+  bigger.set(array);
+  return bigger;
+}
+
+/** [a-z0-9]: the characters of a word (the text is lower case by now). */
+function isWordCode(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
+}
+
+/** . , ; : ? ! are tokens of their own. */
+function isMarkCode(code: number): boolean {
+  return code === 46 || code === 44 || code === 59 || code === 58 || code === 63 || code === 33;
+}
+
+export class WordTable {
+  // Open addressing, at most half full: hash and word number + 1 (0: empty) per slot.
+  private slotHash = new Int32Array(1024);
+  private slotWord = new Int32Array(1024);
+  private words = 0;
+  private rows = new Int32Array(512 * ROW);
+  private letters = new Uint8Array(4096);
+  private lettersUsed = 0;
+  private hits = new Int32Array(4096);
+  private hitsUsed = 0;
+  private texts: string[] = [];
+  // Carried walks: (trie node, word number + 1) -> terms reached, in the same kind of table.
+  private carriedKey = new Int32Array(2 * MAX_CARRIED * 2);
+  private carriedTerms: number[][] = [];
+  private carriedCount = 0;
+
+  constructor(
+    private readonly trie: FlatTrie | null,
+    private readonly describe: (token: string) => WordInfo,
+  ) {}
+
+  /** Splits prepared text (lower case, rewrites applied) into the text the patterns read. */
+  tokenize(s: string): Tokenized {
+    const trie = this.trie;
+    const starts: StartsByTerm = [];
+    const parts: string[] = [];
+    let offset = 0;
+    let spanishWords = 0;
+    let englishWords = 0;
+    let carry = 0;
+    let carryStart = 0;
+    const length = s.length;
+    for (let i = 0; i < length; i++) {
+      const code = s.charCodeAt(i);
+      let end = i + 1;
+      let hash = code;
+      if (isWordCode(code)) {
+        for (let c = 0; end < length && isWordCode((c = s.charCodeAt(end))); end++)
+          hash = (Math.imul(hash, 31) + c) | 0;
+      } else if (!isMarkCode(code)) continue;
+      let word = this.find(s, i, end, hash);
+      if (word < 0) word = this.add(s.slice(i, end), hash);
+      i = end - 1;
+
+      const rows = this.rows;
+      const row = word * ROW;
+      // A two-word anchor begun by the word before goes on into this one.
+      if (carry !== 0 && trie !== null) {
+        for (const term of this.carriedInto(word, carry, trie)) noteStart(starts, term, carryStart);
+      }
+      const hits = this.hits;
+      for (let k = rows[row + HITS_FROM]!, to = rows[row + HITS_TO]!; k < to; k += 2) {
+        noteStart(starts, hits[k]!, offset + hits[k + 1]!);
+      }
+      carry = rows[row + CARRY]!;
+      carryStart = offset + rows[row + LAST_WORD]!;
+      parts.push(this.texts[word]!);
+      offset += rows[row + TEXT_LENGTH]! + 1;
+      const markers = rows[row + MARKERS]!;
+      spanishWords += markers & 0xffff;
+      englishWords += markers >>> 16;
+    }
+    return { text: parts.join(" "), spanishWords, englishWords, starts: trie ? starts : null };
+  }
+
+  /** The number of the word s[from, to) with this hash, or -1 when it is not known yet. */
+  private find(s: string, from: number, to: number, hash: number): number {
+    const slotHash = this.slotHash;
+    const slotWord = this.slotWord;
+    const mask = slotHash.length - 1;
+    const length = to - from;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const found = slotWord[slot]!;
+      if (found === 0) return -1;
+      if (slotHash[slot] !== hash) continue;
+      const row = (found - 1) * ROW;
+      if (this.rows[row + TOKEN_LENGTH] !== length) continue;
+      const at = this.rows[row + TOKEN_AT]!;
+      let k = 0;
+      while (k < length && this.letters[at + k] === s.charCodeAt(from + k)) k++;
+      if (k === length) return found - 1;
+    }
+  }
+
+  private add(token: string, hash: number): number {
+    if (this.words >= MAX_WORDS) this.clear();
+    const info = this.describe(token);
+    const word = this.words++;
+    if (this.words * 2 > this.slotHash.length) this.rehash(this.slotHash.length * 2);
+    this.place(word, hash);
+
+    this.rows = grow(this.rows, this.words * ROW);
+    this.letters = grow(this.letters, this.lettersUsed + token.length);
+    this.hits = grow(this.hits, this.hitsUsed + info.hits.length);
+    const row = word * ROW;
+    this.rows[row + TOKEN_AT] = this.lettersUsed;
+    this.rows[row + TOKEN_LENGTH] = token.length;
+    for (let k = 0; k < token.length; k++) this.letters[this.lettersUsed++] = token.charCodeAt(k);
+    this.rows[row + TEXT_LENGTH] = info.text.length;
+    this.rows[row + LAST_WORD] = info.lastWord;
+    this.rows[row + CARRY] = info.carry;
+    this.rows[row + MARKERS] = Math.min(info.spanish, 0xffff) | (Math.min(info.english, 0x7fff) << 16);
+    this.rows[row + HITS_FROM] = this.hitsUsed;
+    for (const n of info.hits) this.hits[this.hitsUsed++] = n;
+    this.rows[row + HITS_TO] = this.hitsUsed;
+    this.texts[word] = info.text;
+    return word;
+  }
+
+  private place(word: number, hash: number): void {
+    const mask = this.slotHash.length - 1;
+    let slot = hash & mask;
+    while (this.slotWord[slot] !== 0) slot = (slot + 1) & mask;
+    this.slotHash[slot] = hash;
+    this.slotWord[slot] = word + 1;
+  }
+
+  private rehash(slots: number): void {
+    const oldHash = this.slotHash;
+    const oldWord = this.slotWord;
+    this.slotHash = new Int32Array(slots);
+    this.slotWord = new Int32Array(slots);
+    for (let slot = 0; slot < oldWord.length; slot++) {
+      if (oldWord[slot] !== 0) this.place(oldWord[slot]! - 1, oldHash[slot]!);
+    }
+  }
+
+  private clear(): void {
+    this.slotHash.fill(0);
+    this.slotWord.fill(0);
+    this.words = 0;
+    this.lettersUsed = 0;
+    this.hitsUsed = 0;
+    this.texts = [];
+    this.clearCarried();
+  }
+
+  private clearCarried(): void {
+    this.carriedKey.fill(0);
+    this.carriedTerms = [];
+    this.carriedCount = 0;
+  }
+
+  /**
+   * The terms a two-word anchor entered at trie node `carry` reaches over this word,
+   * remembered: "the" comes before the same few words again and again.
+   */
+  private carriedInto(word: number, carry: number, trie: FlatTrie): number[] {
+    const keys = this.carriedKey;
+    const mask = keys.length / 2 - 1;
+    for (let slot = (Math.imul(carry, 0x9e3779b1) ^ word) & mask; ; slot = (slot + 1) & mask) {
+      const key = keys[2 * slot];
+      if (key === 0) break;
+      if (key === carry && keys[2 * slot + 1] === word + 1) return this.carriedTerms[slot]!;
+    }
+    const reached: StartsByTerm = [];
+    walkWord(trie, this.texts[word]!, 0, carry, 0, reached);
+    const terms: number[] = [];
+    reached.forEach((offsets, term) => offsets && terms.push(term));
+    if (this.carriedCount >= MAX_CARRIED) this.clearCarried();
+    let slot = (Math.imul(carry, 0x9e3779b1) ^ word) & mask;
+    while (keys[2 * slot] !== 0) slot = (slot + 1) & mask;
+    keys[2 * slot] = carry;
+    keys[2 * slot + 1] = word + 1;
+    this.carriedTerms[slot] = terms;
+    this.carriedCount++;
+    return terms;
+  }
+}
