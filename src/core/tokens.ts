@@ -40,7 +40,8 @@ const CARRY = 4;
 const MARKERS = 5; // Spanish markers + 65,536 x English markers
 const HITS_FROM = 6; // its hits in the hit pool: [from, to)
 const HITS_TO = 7;
-const ROW = 8;
+const TEXT_AT = 8; // where its text starts in the text pool
+const ROW = 9;
 
 /** At most this many words are kept; a flood of new words starts the table over. */
 const MAX_WORDS = 1 << 15;
@@ -77,6 +78,11 @@ export class WordTable {
   private hits = new Int32Array(4096);
   private hitsUsed = 0;
   private texts: string[] = [];
+  private textLetters = new Uint8Array(4096);
+  private textLettersUsed = 0;
+  /** The normalised text is written here, then read off as one string (cheaper than joining words). */
+  private out = new Uint8Array(1024);
+  private readonly ascii = new TextDecoder("latin1");
   // Carried walks: (trie node, word number + 1) -> terms reached, in the same kind of table.
   private carriedKey = new Int32Array(2 * MAX_CARRIED * 2);
   private carriedTerms: number[][] = [];
@@ -91,7 +97,7 @@ export class WordTable {
   tokenize(s: string): Tokenized {
     const trie = this.trie;
     const starts: StartsByTerm = [];
-    const parts: string[] = [];
+    let out = this.out;
     let offset = 0;
     let spanishWords = 0;
     let englishWords = 0;
@@ -122,13 +128,17 @@ export class WordTable {
       }
       carry = rows[row + CARRY]!;
       carryStart = offset + rows[row + LAST_WORD]!;
-      parts.push(this.texts[word]!);
-      offset += rows[row + TEXT_LENGTH]! + 1;
+      const textLength = rows[row + TEXT_LENGTH]!;
+      if (offset + textLength + 1 > out.length) out = this.out = grow(out, offset + textLength + 1);
+      const letters = this.textLetters;
+      for (let k = rows[row + TEXT_AT]!, to = k + textLength; k < to; k++) out[offset++] = letters[k]!;
+      out[offset++] = 32;
       const markers = rows[row + MARKERS]!;
       spanishWords += markers & 0xffff;
       englishWords += markers >>> 16;
     }
-    return { text: parts.join(" "), spanishWords, englishWords, starts: trie ? starts : null };
+    const text = offset === 0 ? "" : this.ascii.decode(out.subarray(0, offset - 1));
+    return { text, spanishWords, englishWords, starts: trie ? starts : null };
   }
 
   /** The number of the word s[from, to) with this hash, or -1 when it is not known yet. */
@@ -172,6 +182,9 @@ export class WordTable {
     for (const n of info.hits) this.hits[this.hitsUsed++] = n;
     this.rows[row + HITS_TO] = this.hitsUsed;
     this.texts[word] = info.text;
+    this.textLetters = grow(this.textLetters, this.textLettersUsed + info.text.length);
+    this.rows[row + TEXT_AT] = this.textLettersUsed;
+    for (let k = 0; k < info.text.length; k++) this.textLetters[this.textLettersUsed++] = info.text.charCodeAt(k);
     return word;
   }
 
@@ -200,6 +213,7 @@ export class WordTable {
     this.lettersUsed = 0;
     this.hitsUsed = 0;
     this.texts = [];
+    this.textLettersUsed = 0;
     this.clearCarried();
   }
 
