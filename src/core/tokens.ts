@@ -41,12 +41,17 @@ const MARKERS = 5; // Spanish markers + 65,536 x English markers
 const HITS_FROM = 6; // its hits in the hit pool: [from, to)
 const HITS_TO = 7;
 const TEXT_AT = 8; // where its text starts in the text pool
-const ROW = 9;
+// The last two-word anchor carried into it: the trie node it came from (0: none yet), and
+// the terms reached, as an index into the carried lists. "front" follows "the" again and
+// again, so this one entry, beside the rest of the row, answers most carries.
+const LAST_CARRY = 9;
+const LAST_CARRIED = 10;
+const ROW = 11;
 
 /** At most this many words are kept; a flood of new words starts the table over. */
 const MAX_WORDS = 1 << 15;
-/** Carried walks kept at most (per table), before they are forgotten and walked again. */
-const MAX_CARRIED = 1 << 12;
+/** Carried walks kept at most, before they are forgotten and walked again. */
+const MAX_CARRIED = 1 << 16;
 
 function grow<T extends Int32Array | Uint8Array>(array: T, needed: number): T {
   if (needed <= array.length) return array;
@@ -84,9 +89,10 @@ export class WordTable {
   private out = new Uint8Array(1024);
   private readonly ascii = new TextDecoder("latin1");
   // Carried walks: (trie node, word number + 1) -> terms reached, in the same kind of table.
-  private carriedKey = new Int32Array(2 * MAX_CARRIED * 2);
-  private carriedTerms: number[][] = [];
-  private carriedCount = 0;
+  // Carried walks: open addressing, at most half full, growing; per slot the trie node, the
+  // word number + 1 (0: empty) and the index of the terms reached in carriedLists.
+  private carriedKey = new Int32Array(3 * 1024);
+  private carriedLists: number[][] = [];
 
   constructor(
     private readonly trie: FlatTrie | null,
@@ -184,6 +190,7 @@ export class WordTable {
     this.texts[word] = info.text;
     this.textLetters = grow(this.textLetters, this.textLettersUsed + info.text.length);
     this.rows[row + TEXT_AT] = this.textLettersUsed;
+    this.rows[row + LAST_CARRY] = 0;
     for (let k = 0; k < info.text.length; k++) this.textLetters[this.textLettersUsed++] = info.text.charCodeAt(k);
     return word;
   }
@@ -218,9 +225,21 @@ export class WordTable {
   }
 
   private clearCarried(): void {
-    this.carriedKey.fill(0);
-    this.carriedTerms = [];
-    this.carriedCount = 0;
+    this.carriedKey = new Int32Array(3 * 1024);
+    this.carriedLists = [];
+    for (let row = 0; row < this.words * ROW; row += ROW) this.rows[row + LAST_CARRY] = 0;
+  }
+
+  /** The slot where (carry, word) is kept, or the empty slot where it would go. */
+  private carriedSlot(carry: number, word: number): number {
+    const keys = this.carriedKey;
+    const mask = keys.length / 3 - 1;
+    // Fibonacci hashing: the high bits of the product are well mixed.
+    let slot = (Math.imul(carry * 32768 + word, 0x9e3779b1) >>> 16) & mask;
+    for (; ; slot = (slot + 1) & mask) {
+      const key = keys[3 * slot];
+      if (key === 0 || (key === carry && keys[3 * slot + 1] === word + 1)) return slot;
+    }
   }
 
   /**
@@ -228,24 +247,39 @@ export class WordTable {
    * remembered: "the" comes before the same few words again and again.
    */
   private carriedInto(word: number, carry: number, trie: FlatTrie): number[] {
-    const keys = this.carriedKey;
-    const mask = keys.length / 2 - 1;
-    for (let slot = (Math.imul(carry, 0x9e3779b1) ^ word) & mask; ; slot = (slot + 1) & mask) {
-      const key = keys[2 * slot];
-      if (key === 0) break;
-      if (key === carry && keys[2 * slot + 1] === word + 1) return this.carriedTerms[slot]!;
+    const row = word * ROW;
+    if (this.rows[row + LAST_CARRY] === carry) return this.carriedLists[this.rows[row + LAST_CARRIED]!]!;
+    const slot = this.carriedSlot(carry, word);
+    let list: number;
+    if (this.carriedKey[3 * slot] !== 0) list = this.carriedKey[3 * slot + 2]!;
+    else {
+      const reached: StartsByTerm = [];
+      walkWord(trie, this.texts[word]!, 0, carry, 0, reached);
+      const terms: number[] = [];
+      reached.forEach((offsets, term) => offsets && terms.push(term));
+      list = this.keepCarried(carry, word, terms);
     }
-    const reached: StartsByTerm = [];
-    walkWord(trie, this.texts[word]!, 0, carry, 0, reached);
-    const terms: number[] = [];
-    reached.forEach((offsets, term) => offsets && terms.push(term));
-    if (this.carriedCount >= MAX_CARRIED) this.clearCarried();
-    let slot = (Math.imul(carry, 0x9e3779b1) ^ word) & mask;
-    while (keys[2 * slot] !== 0) slot = (slot + 1) & mask;
-    keys[2 * slot] = carry;
-    keys[2 * slot + 1] = word + 1;
-    this.carriedTerms[slot] = terms;
-    this.carriedCount++;
-    return terms;
+    this.rows[row + LAST_CARRY] = carry;
+    this.rows[row + LAST_CARRIED] = list;
+    return this.carriedLists[list]!;
+  }
+
+  private keepCarried(carry: number, word: number, terms: number[]): number {
+    if (this.carriedLists.length >= MAX_CARRIED) this.clearCarried();
+    else if ((this.carriedLists.length + 1) * 2 > this.carriedKey.length / 3) {
+      const keys = this.carriedKey;
+      this.carriedKey = new Int32Array(keys.length * 2);
+      for (let slot = 0; slot < keys.length / 3; slot++) {
+        if (keys[3 * slot] === 0) continue;
+        const to = this.carriedSlot(keys[3 * slot]!, keys[3 * slot + 1]! - 1);
+        this.carriedKey.set(keys.subarray(3 * slot, 3 * slot + 3), 3 * to);
+      }
+    }
+    const slot = this.carriedSlot(carry, word);
+    const list = this.carriedLists.push(terms) - 1;
+    this.carriedKey[3 * slot] = carry;
+    this.carriedKey[3 * slot + 1] = word + 1;
+    this.carriedKey[3 * slot + 2] = list;
+    return list;
   }
 }
