@@ -17,7 +17,7 @@ import {
   type Normalized,
   type Span,
 } from "./text.js";
-import type { StartsByTerm } from "./trie.js";
+import type { PackedStarts } from "./trie.js";
 import { findDateInText, type DateInText } from "./dates.js";
 
 export interface Reading {
@@ -77,7 +77,7 @@ class Matcher {
   constructor(
     readonly text: string,
     readonly lex: CompiledLexicon,
-    starts?: StartsByTerm | null,
+    starts?: PackedStarts | null,
   ) {
     this.index = new TermIndex(text, lex, starts);
   }

@@ -161,13 +161,20 @@ export function compileGate(gate: Gate): GateCheck {
     const literal = gate.literal;
     return (text) => text.contains(literal);
   }
+  // Plain loops: every question runs every gate, and a callback per call would be garbage.
   if ("all" in gate) {
     const parts = gate.all.map(compileGate);
     if (parts.length === 0) return () => true;
-    return (text) => parts.every((part) => part(text));
+    return (text) => {
+      for (let k = 0; k < parts.length; k++) if (!parts[k]!(text)) return false;
+      return true;
+    };
   }
   const parts = gate.any.map(compileGate);
-  return (text) => parts.some((part) => part(text));
+  return (text) => {
+    for (let k = 0; k < parts.length; k++) if (parts[k]!(text)) return true;
+    return false;
+  };
 }
 
 /** Could the pattern match in this text? False means it cannot. */

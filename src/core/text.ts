@@ -14,8 +14,9 @@ import {
   newAnchorNode,
   walkWord,
   wordStartsByTerm,
+  packStarts,
   type FlatTrie,
-  type StartsByTerm,
+  type PackedStarts,
 } from "./trie.js";
 
 export interface Span {
@@ -154,7 +155,7 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
     termNumber,
     months: new Map(Object.entries(lex.months)),
     spanishMarkers: new Set(lex.spanishMarkers),
-    wordTable: new WordTable(trie, (token) => describeWord(token, compiled)),
+    wordTable: new WordTable(trie, TERM_NAMES.length, (token) => describeWord(token, compiled)),
   };
   return compiled;
 }
@@ -239,7 +240,7 @@ const textPairs = new TextPairs();
 export interface Normalized {
   text: string;
   /** For each anchored term, where in `text` a match may start (null: anchors are off). */
-  starts: StartsByTerm | null;
+  starts: PackedStarts | null;
   /** Words that mark Spanish ("que", "la") and common English ones ("the", "is"). */
   spanishWords: number;
   englishWords: number;
@@ -317,7 +318,7 @@ export function normalize(text: string, lex: CompiledLexicon): string {
 export class TermIndex {
   private readonly spans: (Span[] | undefined)[] = [];
   /** For each anchored term (by number), the offsets of the words that may start a match. */
-  private readonly starts: (number[] | undefined)[] | null;
+  private readonly starts: PackedStarts | null;
 
   /**
    * `starts` are the word starts normalizeQuestion noted for this text; without them (a text
@@ -326,9 +327,11 @@ export class TermIndex {
   constructor(
     readonly text: string,
     readonly lex: CompiledLexicon,
-    starts?: StartsByTerm | null,
+    starts?: PackedStarts | null,
   ) {
-    this.starts = starts ?? (lex.termsAnchoredBy ? wordStartsByTerm(text, lex.termsAnchoredBy) : null);
+    this.starts =
+      starts ??
+      (lex.termsAnchoredBy ? packStarts(wordStartsByTerm(text, lex.termsAnchoredBy), TERM_NAMES.length) : null);
   }
 
   all(term: TermName): Span[] {
@@ -337,15 +340,18 @@ export class TermIndex {
     if (found) return found;
     const sticky = this.lex.stickyTerms[n];
     if (this.starts && sticky) {
-      found = [];
+      found = NO_SPANS;
+      const { first, at } = this.starts;
       let end = -1;
-      for (const at of this.starts[n] ?? []) {
-        if (at < end) continue;
-        sticky.lastIndex = at;
+      for (let k = first[n]!, to = first[n + 1]!; k < to; k++) {
+        const start = at[k]!;
+        if (start < end) continue;
+        sticky.lastIndex = start;
         // test() leaves lastIndex at the match's end and builds no match array.
         if (sticky.test(this.text)) {
           end = sticky.lastIndex;
-          found.push({ start: at, end, text: this.text.slice(at, end) });
+          if (found === NO_SPANS) found = [];
+          found.push({ start, end, text: this.text.slice(start, end) });
         }
       }
     } else {
@@ -355,6 +361,9 @@ export class TermIndex {
     return found;
   }
 }
+
+/** No matches: one shared, frozen list, since most terms match nothing in a question. */
+const NO_SPANS = Object.freeze([]) as unknown as Span[];
 
 /** Every match of a term in normalised text. */
 export function findAll(term: RegExp, text: string): Span[] {

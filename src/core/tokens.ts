@@ -6,7 +6,7 @@
  * a row of numbers per word) rather than as objects scattered over the heap: looking up a
  * known word reads a few adjacent numbers, not a chain of pointers.
  */
-import { noteStart, walkWord, type FlatTrie, type StartsByTerm } from "./trie.js";
+import { walkWord, type FlatTrie, type PackedStarts, type StartsByTerm } from "./trie.js";
 
 /** What a token becomes, worked out once by the lexicon (see describeWord in text.ts). */
 export interface WordInfo {
@@ -28,7 +28,7 @@ export interface Tokenized {
   spanishWords: number;
   englishWords: number;
   /** For each anchored term, where in `text` a match may start (null: no anchor trie). */
-  starts: StartsByTerm | null;
+  starts: PackedStarts | null;
 }
 
 // One row of numbers per word.
@@ -88,21 +88,57 @@ export class WordTable {
   /** The normalised text is written here, then read off as one string (cheaper than joining words). */
   private out = new Uint8Array(1024);
   private readonly ascii = new TextDecoder("latin1");
-  // Carried walks: (trie node, word number + 1) -> terms reached, in the same kind of table.
   // Carried walks: open addressing, at most half full, growing; per slot the trie node, the
   // word number + 1 (0: empty) and the index of the terms reached in carriedLists.
   private carriedKey = new Int32Array(3 * 1024);
   private carriedLists: number[][] = [];
+  // Word starts noted while tokenising one question, as pairs in text order; the last start
+  // noted per term, to note each once.
+  private noted = 0;
+  private notedTerm = new Int32Array(256);
+  private notedAt = new Int32Array(256);
+  private readonly lastAt: Int32Array;
+  private readonly cursor: Int32Array;
 
+  /** `terms` is how many terms the trie's anchors number. */
   constructor(
     private readonly trie: FlatTrie | null,
+    private readonly terms: number,
     private readonly describe: (token: string) => WordInfo,
-  ) {}
+  ) {
+    this.lastAt = new Int32Array(terms);
+    this.cursor = new Int32Array(terms);
+  }
+
+  private note(term: number, at: number): void {
+    if (this.lastAt[term] === at) return;
+    this.lastAt[term] = at;
+    if (this.noted === this.notedTerm.length) {
+      this.notedTerm = grow(this.notedTerm, this.noted + 1);
+      this.notedAt = grow(this.notedAt, this.noted + 1);
+    }
+    this.notedTerm[this.noted] = term;
+    this.notedAt[this.noted++] = at;
+  }
+
+  /** The noted starts, packed by term (they were noted in text order, so each term's are in order). */
+  private packNoted(): PackedStarts {
+    const terms = this.terms;
+    const first = new Int32Array(terms + 1);
+    for (let k = 0; k < this.noted; k++) first[this.notedTerm[k]! + 1]! += 1;
+    for (let term = 0; term < terms; term++) first[term + 1]! += first[term]!;
+    const at = new Int32Array(this.noted);
+    const cursor = this.cursor;
+    cursor.set(first.subarray(0, terms));
+    for (let k = 0; k < this.noted; k++) at[cursor[this.notedTerm[k]!]!++] = this.notedAt[k]!;
+    return { first, at };
+  }
 
   /** Splits prepared text (lower case, rewrites applied) into the text the patterns read. */
   tokenize(s: string): Tokenized {
     const trie = this.trie;
-    const starts: StartsByTerm = [];
+    this.noted = 0;
+    this.lastAt.fill(-1);
     let out = this.out;
     let offset = 0;
     let spanishWords = 0;
@@ -126,11 +162,11 @@ export class WordTable {
       const row = word * ROW;
       // A two-word anchor begun by the word before goes on into this one.
       if (carry !== 0 && trie !== null) {
-        for (const term of this.carriedInto(word, carry, trie)) noteStart(starts, term, carryStart);
+        for (const term of this.carriedInto(word, carry, trie)) this.note(term, carryStart);
       }
       const hits = this.hits;
       for (let k = rows[row + HITS_FROM]!, to = rows[row + HITS_TO]!; k < to; k += 2) {
-        noteStart(starts, hits[k]!, offset + hits[k + 1]!);
+        this.note(hits[k]!, offset + hits[k + 1]!);
       }
       carry = rows[row + CARRY]!;
       carryStart = offset + rows[row + LAST_WORD]!;
@@ -144,7 +180,7 @@ export class WordTable {
       englishWords += markers >>> 16;
     }
     const text = offset === 0 ? "" : this.ascii.decode(out.subarray(0, offset - 1));
-    return { text, spanishWords, englishWords, starts: trie ? starts : null };
+    return { text, spanishWords, englishWords, starts: trie ? this.packNoted() : null };
   }
 
   /** The number of the word s[from, to) with this hash, or -1 when it is not known yet. */

@@ -92,6 +92,23 @@ export function flatten(root: AnchorNode): FlatTrie {
 /** For each term (by number), the offsets of the words where a match of it may start, in order. */
 export type StartsByTerm = (number[] | undefined)[];
 
+/**
+ * The same, packed in two typed arrays (what a question carries from tokenising to matching,
+ * with no small array per term): the starts of term n are at[first[n]] .. at[first[n + 1] - 1].
+ */
+export interface PackedStarts {
+  first: Int32Array;
+  at: Int32Array;
+}
+
+export function packStarts(starts: StartsByTerm, terms: number): PackedStarts {
+  const first = new Int32Array(terms + 1);
+  for (let term = 0; term < terms; term++) first[term + 1] = first[term]! + (starts[term]?.length ?? 0);
+  const at = new Int32Array(first[terms]!);
+  for (let term = 0; term < terms; term++) at.set(starts[term] ?? [], first[term]!);
+  return { first, at };
+}
+
 export function noteStart(starts: StartsByTerm, term: number, wordStart: number): void {
   const list = starts[term];
   if (list === undefined) starts[term] = [wordStart];
