@@ -92,7 +92,28 @@ async function serve(kind: Kind): Promise<void> {
     const server = (await app.start({ port: 0, host: "127.0.0.1" })) as import("node:http").Server;
     port = (server.address() as import("node:net").AddressInfo).port;
   }
+  // The parent asks for this process's CPU time around each slice: CPU per request shows
+  // what each app costs apart from the load generator, which shares the machine.
+  process.on("message", (m) => {
+    if (m === "cpu") {
+      const { user, system } = process.cpuUsage();
+      process.send!({ cpuMicros: user + system });
+    }
+  });
   process.send!({ port });
+}
+
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (m: unknown) => {
+      if (typeof m === "object" && m !== null && "cpuMicros" in m) {
+        child.off("message", onMessage);
+        resolve((m as { cpuMicros: number }).cpuMicros);
+      }
+    };
+    child.on("message", onMessage);
+    child.send("cpu");
+  });
 }
 
 function startChild(kind: Kind): Promise<{ child: ChildProcess; port: number }> {
@@ -138,6 +159,8 @@ interface Sample {
   elapsedMs: number;
   errors: number;
   bytes: number;
+  /** The server process's CPU time over the sample (filled in by main). */
+  cpuMicros: number;
 }
 
 class Load {
@@ -220,7 +243,7 @@ class Load {
       }
     };
     await Promise.all(Array.from({ length: inFlight }, worker));
-    return { latencies, elapsedMs: performance.now() - t0, errors, bytes };
+    return { latencies, elapsedMs: performance.now() - t0, errors, bytes, cpuMicros: 0 };
   }
 
   close(): void {
@@ -281,13 +304,17 @@ async function main(): Promise<number> {
       `bare: Bolt acking a fixed text; ours: our app, answering inside the ack (ephemeral Block Kit);\n` +
       `adapter: our app with each question's Answer computed beforehand (the Slack adapter's own cost)\n\n`,
   );
-  out.write("in flight | app     |  p50 ms |  p99 ms |   req/s | errors | ack bytes | p99 / bare p99\n");
-  out.write("----------|---------|---------|---------|---------|--------|-----------|---------------\n");
+  out.write(
+    "in flight | app     |  p50 ms |  p99 ms |   req/s | server CPU µs/req | errors | ack bytes | p99 / bare p99\n",
+  );
+  out.write(
+    "----------|---------|---------|---------|---------|-------------------|--------|-----------|---------------\n",
+  );
 
   let missed = 0;
   for (const level of levels) {
     const merged = {} as Record<Kind, Sample>;
-    for (const kind of KINDS) merged[kind] = { latencies: [], elapsedMs: 0, errors: 0, bytes: 0 };
+    for (const kind of KINDS) merged[kind] = { latencies: [], elapsedMs: 0, errors: 0, bytes: 0, cpuMicros: 0 };
     // Warm-up at this level (connections opened, code hot), not measured.
     for (const kind of KINDS) await loads[kind].run(level, Math.max(300, level * 10), maxMs);
     // Short slices, the apps taking turns (in a rotating order), so a burst of load from
@@ -295,8 +322,11 @@ async function main(): Promise<number> {
     for (let round = 0; round < rounds; round++) {
       const order = KINDS.map((_, i) => KINDS[(i + round) % KINDS.length]!);
       for (const kind of order) {
+        const cpuBefore = await cpuOf(servers[kind].child);
         const s = await loads[kind].run(level, Math.ceil(maxRequests / rounds), maxMs / rounds);
+        s.cpuMicros = (await cpuOf(servers[kind].child)) - cpuBefore;
         const m = merged[kind];
+        m.cpuMicros += s.cpuMicros;
         m.latencies.push(...s.latencies);
         m.elapsedMs += s.elapsedMs;
         m.errors += s.errors;
@@ -312,6 +342,7 @@ async function main(): Promise<number> {
         rps: m.latencies.length / (m.elapsedMs / 1000),
         errors: m.errors,
         bytes: m.bytes / Math.max(1, m.latencies.length),
+        cpu: m.cpuMicros / Math.max(1, m.latencies.length),
       };
     };
     const rows = Object.fromEntries(KINDS.map((k) => [k, row(k)])) as Record<Kind, ReturnType<typeof row>>;
@@ -325,7 +356,7 @@ async function main(): Promise<number> {
           : `${ratio(kind).toFixed(2)}x${kind === "ours" && !(ratio(kind) < 1.5) ? " (over 1.5x)" : ""}`;
       out.write(
         `${String(level).padStart(9)} | ${kind.padEnd(7)} | ${r.p50.toFixed(2).padStart(7)} | ${r.p99.toFixed(2).padStart(7)} | ` +
-          `${r.rps.toFixed(0).padStart(7)} | ${String(r.errors).padStart(6)} | ${r.bytes.toFixed(0).padStart(9)} | ${note}\n`,
+          `${r.rps.toFixed(0).padStart(7)} | ${r.cpu.toFixed(0).padStart(17)} | ${String(r.errors).padStart(6)} | ${r.bytes.toFixed(0).padStart(9)} | ${note}\n`,
       );
     }
   }
