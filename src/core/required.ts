@@ -106,13 +106,16 @@ export function patternGate(source: string): Gate {
 }
 
 /**
- * Which characters, and which pairs of adjacent characters, a text has: one pass over it,
- * after which a literal can be ruled out with a few array reads instead of a scan. Reused
- * from text to text (a serial number marks what belongs to the current one).
+ * Which characters, which pairs of adjacent characters, and (hashed) which triples a text
+ * has: one pass over it, after which a literal can be ruled out with a few array reads
+ * instead of a scan. Reused from text to text (a serial number marks what belongs to the
+ * current one).
  */
 export class TextPairs {
   private readonly pairs = new Uint32Array(128 * 128);
   private readonly chars = new Uint32Array(128);
+  /** Triples of adjacent characters, by a 12-bit hash: "r r" rules out "war rant" where its pairs cannot. */
+  private readonly triples = new Uint32Array(1 << 12);
   private serial = 0;
 
   private text = "";
@@ -121,18 +124,20 @@ export class TextPairs {
     this.text = text;
     const serial = ++this.serial;
     let previous = -1;
+    let pair = -1;
     for (let i = 0; i < text.length; i++) {
       let code = text.charCodeAt(i);
       if (code > 127) code = 0; // literals are ASCII: anything else only needs a slot
       this.chars[code] = serial;
-      if (previous >= 0) this.pairs[previous * 128 + code] = serial;
+      if (pair >= 0) this.triples[tripleSlot(pair, code)] = serial;
+      if (previous >= 0) this.pairs[(pair = previous * 128 + code)] = serial;
       previous = code;
     }
   }
 
   /**
-   * Does the text contain `literal`? The pairs rule most literals out without a scan; one
-   * they cannot (every pair of "war rant" is common) is looked for.
+   * Does the text contain `literal`? The pairs and triples rule most literals out without
+   * a scan; one they cannot is looked for.
    */
   contains(literal: string): boolean {
     return this.mayContain(literal) && (literal.length < 3 || this.text.includes(literal));
@@ -142,15 +147,22 @@ export class TextPairs {
   mayContain(literal: string): boolean {
     const serial = this.serial;
     let previous = -1;
+    let pair = -1;
     for (let i = 0; i < literal.length; i++) {
       const code = literal.charCodeAt(i);
       if (code > 127) return true;
       if (this.chars[code] !== serial) return false;
-      if (previous >= 0 && this.pairs[previous * 128 + code] !== serial) return false;
+      if (pair >= 0 && this.triples[tripleSlot(pair, code)] !== serial) return false;
+      if (previous >= 0 && this.pairs[(pair = previous * 128 + code)] !== serial) return false;
       previous = code;
     }
     return true;
   }
+}
+
+/** The slot of a triple: its first two characters as a pair number, then the third (Fibonacci hashing). */
+function tripleSlot(pair: number, code: number): number {
+  return Math.imul(pair * 128 + code, 0x9e3779b1) >>> 20;
 }
 
 /** A gate compiled to a check against a loaded TextPairs. */
