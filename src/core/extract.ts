@@ -337,7 +337,8 @@ function readSituation(question: string, m: Matcher, language: Reading["language
   // Who is asking: "I'm a school safety agent" beats a profile role; a profile beats "our shelter".
   const textRole = readRole(m);
   // School safety agents are NYPD, and their workplace is the school.
-  const schoolSafety = /school safety|seguridad escolar|(?:^| )ssa(?: |$)/.test(text);
+  // (?<![^ ]) rather than (?:^| ): the engine then looks for the word itself, not every space.
+  const schoolSafety = /school safety|seguridad escolar|(?<![^ ])ssa(?= |$)/.test(text);
   let role: Role = textRole.role;
   if (options.role && options.role !== "unknown" && (role === "unknown" || textRole.fromWorkplace)) role = options.role;
 
