@@ -153,6 +153,27 @@ function precision(d: DateInText): number {
   return /^\D*\d{4}\D*$|^\D*['\u2019]\d\d$|thousand|twenty/.test(d.text) ? 1 : 2;
 }
 
+// The kinds of dates read from text (global: read with allMatches).
+const ISO_IN_TEXT = /\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b/g;
+const SLASHED = /\b(\d{1,2})\/(\d{1,2})\/((?:19|20)?\d\d)\b/g;
+const SHORT_YEAR = /(?:^|[\s(])['\u2019]([0-3]\d)\b/g;
+const SPOKEN_YEAR = /\b(?:two thousand(?: and)?|twenty) ((?:twenty|thirty)[\s-]\w+|\w+)\b/g;
+const BARE_YEAR = /(?<![\d/-])\b((?:19|20)\d\d)\b(?![\d/-])/g;
+
+/**
+ * Every match of a global pattern, as text.matchAll(pattern) lists them, without the copy of
+ * the pattern matchAll makes on every call (this runs for most questions).
+ */
+function allMatches(pattern: RegExp, text: string): RegExpExecArray[] {
+  const found: RegExpExecArray[] = [];
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+    found.push(m);
+    if (m[0] === "") pattern.lastIndex++;
+  }
+  return found;
+}
+
 /** Something that could be a date: digits, or a year said in words. */
 const MAYBE_A_DATE = /\d|thousand|twenty/;
 
@@ -182,41 +203,41 @@ export function findDateInText(question: string, lex: CompiledLexicon): DateInTe
   };
 
   if (hasYear) {
-    for (const m of text.matchAll(/\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b/g)) {
+    for (const m of allMatches(ISO_IN_TEXT, text)) {
       push(m.index, iso(+m[1]!, +m[2]!, +m[3]!), false, m[0]);
     }
   }
   if (hasSlash) {
-    for (const m of text.matchAll(/\b(\d{1,2})\/(\d{1,2})\/((?:19|20)?\d\d)\b/g)) {
+    for (const m of allMatches(SLASHED, text)) {
       const year = m[3]!.length === 2 ? 2000 + +m[3]! : +m[3]!;
       push(m.index, iso(year, +m[1]!, +m[2]!), false, m[0]);
     }
   }
   if (hasYear) {
-    for (const m of text.matchAll(patterns.monthFirst)) {
+    for (const m of allMatches(patterns.monthFirst, text)) {
       push(m.index, iso(+m[3]!, patterns.months.get(m[1]!)!, m[2] ? +m[2] : 15), !m[2], m[0]);
     }
-    for (const m of text.matchAll(patterns.dayFirst)) {
+    for (const m of allMatches(patterns.dayFirst, text)) {
       push(m.index, iso(+m[3]!, patterns.months.get(m[2]!)!, +m[1]!), false, m[0]);
     }
-    for (const m of text.matchAll(patterns.seasons)) {
+    for (const m of allMatches(patterns.seasons, text)) {
       const [month, day] = SEASON_DAY[m[1]!]!;
       push(m.index, iso(+m[2]!, month, day), true, m[0]);
     }
-    for (const m of text.matchAll(patterns.holidays)) {
+    for (const m of allMatches(patterns.holidays, text)) {
       const [month, day, approximate] = HOLIDAYS[m[1]!.replace(/\s+/g, " ")]!;
       push(m.index, iso(+m[2]!, month, day), approximate, m[0]);
     }
   }
   // "'16", "back in '19"
   if (hasApostrophe) {
-    for (const m of text.matchAll(/(?:^|[\s(])['\u2019]([0-3]\d)\b/g)) {
+    for (const m of allMatches(SHORT_YEAR, text)) {
       push(m.index, iso(2000 + +m[1]!, 7, 1), true, m[0]);
     }
   }
   // Years spoken out: "two thousand fifteen", "twenty sixteen", "twenty twenty five".
   if (spokenYear) {
-    for (const m of text.matchAll(/\b(?:two thousand(?: and)?|twenty) ((?:twenty|thirty)[\s-]\w+|\w+)\b/g)) {
+    for (const m of allMatches(SPOKEN_YEAR, text)) {
       const n = spokenNumber(m[1]!);
       if (n !== undefined && n >= 1 && n <= 39 && !(m[0].startsWith("twenty") && n < 10))
         push(m.index, iso(2000 + n, 7, 1), true, m[0]);
@@ -224,7 +245,7 @@ export function findDateInText(question: string, lex: CompiledLexicon): DateInTe
   }
   // A bare year, unless it is part of something already read or a number like "PS 2017".
   if (hasYear) {
-    for (const m of text.matchAll(/(?<![\d/-])\b((?:19|20)\d\d)\b(?![\d/-])/g)) {
+    for (const m of allMatches(BARE_YEAR, text)) {
       if (candidates.some((c) => m.index >= c.index && m.index < c.index + c.found.text.length + 1)) continue;
       if (
         /(?:ps|is|ms|hs|room|no\.?|#|number|unit|apt|i-?|form)\s*$/.test(text.slice(Math.max(0, m.index - 7), m.index))
