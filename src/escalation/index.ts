@@ -38,6 +38,7 @@ export {
   type RoundReport,
 } from "./outbox.js";
 export { ProfileStore, type Profile } from "./profiles.js";
+export { SeenEventStore, SEEN_EVENT_KEEP_MS } from "./seen-events.js";
 export { ReminderScheduler, type ReminderOptions } from "./reminders.js";
 export { startEscalationLoops, type LoopOptions, type RunningLoops } from "./runner.js";
 export { startEscalation, type Escalation, type EscalationSetupOptions } from "./setup.js";

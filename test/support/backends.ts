@@ -55,6 +55,7 @@ const TABLES = [
   "user_profiles",
   "conversation_refs",
   "retention_counts",
+  "seen_events",
 ];
 
 export async function emptyTables(db: Database): Promise<void> {

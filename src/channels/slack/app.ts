@@ -39,7 +39,7 @@ import {
   stateInBlockId,
   type SlackMessage,
 } from "./blocks.js";
-import { RecentIds } from "./dedupe.js";
+import { MemorySeenEvents, type SeenEvents } from "./dedupe.js";
 import { MemoryProfileStore, type ProfileKey, type ProfileStore } from "./profile-store.js";
 import { SlackRoutes } from "./routes.js";
 import { decodeState, withFact } from "./state.js";
@@ -53,6 +53,8 @@ export interface SlackAppOptions {
   engine: Engine;
   today: () => string;
   profiles?: ProfileStore;
+  /** Event ids already answered (default: this instance's memory; the bot passes the database's). */
+  seenEvents?: SeenEvents;
   /** Cases with legal staff (escalation.ts); without it the escalate button shows who to call. */
   escalation?: SlackEscalationOptions;
   /** Checked phrasing of citations (optional): answers are updated in place when it arrives. */
@@ -172,10 +174,10 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
 
   // ---- Retries: Slack resends an event it thinks was missed; answer each event_id once.
   // Only events carry an event_id, so this runs on events, not as middleware on every request.
-  const seen = new RecentIds();
-  routes.filterEvents(({ body, context, logger }) => {
+  const seen = options.seenEvents ?? new MemorySeenEvents();
+  routes.filterEvents(async ({ body, context, logger }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === "string" && !seen.firstTime(eventId)) {
+    if (typeof eventId === "string" && !(await seen.firstTime(eventId))) {
       logger.debug(`ignoring a repeat of event ${eventId} (retry ${context.retryNum ?? 0})`);
       return false;
     }

@@ -19,11 +19,13 @@ import type { EscalationConfig } from "../../escalation/config.js";
 import type { Phraser } from "../../phrasing/index.js";
 import { configDirectory } from "../../escalation/directory.js";
 import { ProfileStore as StoredProfileStore } from "../../escalation/profiles.js";
+import { SeenEventStore } from "../../escalation/seen-events.js";
 import { startEscalation, type Escalation } from "../../escalation/setup.js";
 import type { Clock } from "../../escalation/types.js";
 import { startSlackApp, type RunningSlackApp } from "./app.js";
 import { SlackGateway, slackGroupMembers } from "./gateway.js";
 import { DatabaseProfileStore } from "./profile-store.js";
+import { DatabaseSeenEvents } from "./dedupe.js";
 
 export interface SlackBotOptions {
   slack: SlackConfig;
@@ -87,6 +89,8 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
   let database: Database | undefined;
   let escalation: Escalation | undefined;
   let profiles: StoredProfileStore | undefined;
+  let seenEvents: SeenEventStore | undefined;
+  let lastEventError = "";
   let stopped = false;
 
   const connect = async (): Promise<void> => {
@@ -111,6 +115,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
       } else {
         profiles = new StoredProfileStore({ db, ...(options.clock ? { clock: options.clock } : {}) });
       }
+      seenEvents = new SeenEventStore({ db, ...(options.clock ? { clock: options.clock } : {}) });
       database = db;
     } catch (error) {
       if (!options.database) await db.close().catch(() => undefined);
@@ -162,6 +167,15 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
       engine: options.engine,
       today: options.today,
       profiles: new DatabaseProfileStore({ store: () => profiles }),
+      seenEvents: new DatabaseSeenEvents({
+        store: () => seenEvents,
+        // Said once per different error: while the database is down, every event would repeat it.
+        onError: (error) => {
+          const text = `could not check an event id in the database (answering it anyway): ${(error as Error).message}`;
+          if (text !== lastEventError) warn(text);
+          lastEventError = text;
+        },
+      }),
       ...(options.phraser ? { phraser: options.phraser } : {}),
       ...(settings
         ? {

@@ -74,7 +74,7 @@ export class DatabaseProfileStore implements ProfileStore {
     const remembered = await this.#memory.getRole(key);
     if (!store) return remembered;
     try {
-      const profile = await withTimeout(store.get(key.platform, key.user), this.#timeoutMs);
+      const profile = await withTimeout(store.get(key.platform, key.user), this.#timeoutMs, "the profile database");
       if (!profile) return remembered;
       const role = profile.role === "unknown" ? undefined : profile.role;
       await this.#memory.setRole(key, role);
@@ -93,6 +93,7 @@ export class DatabaseProfileStore implements ProfileStore {
       await withTimeout(
         store.set({ platform: key.platform, userId: key.user, role: role ?? "unknown" }),
         this.#timeoutMs,
+        "the profile database",
       );
     } catch (error) {
       this.#onError(error);
@@ -100,10 +101,11 @@ export class DatabaseProfileStore implements ProfileStore {
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+/** The promise's result, or an error naming `what` when it takes more than `ms`. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the profile database took more than ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms);
     timer.unref?.();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));

@@ -44,7 +44,7 @@ export class SlackRoutes {
   readonly #views = new Map<string, Handler<ViewArgs>[]>();
   readonly #events = new Map<string, Handler<EventArgs<string>>[]>();
   /** Runs before an event's handlers; false drops the event (a retry already answered). */
-  #eventFilter: (args: EventArgs<string>) => boolean = () => true;
+  #eventFilter: (args: EventArgs<string>) => boolean | Promise<boolean> = () => true;
 
   /** A slash command whose name matches `name`. */
   command(name: RegExp, handler: Handler<CommandArgs>): void {
@@ -66,7 +66,7 @@ export class SlackRoutes {
     push(this.#events, type, handler as unknown as Handler<EventArgs<string>>);
   }
 
-  filterEvents(filter: (args: EventArgs<string>) => boolean): void {
+  filterEvents(filter: (args: EventArgs<string>) => boolean | Promise<boolean>): void {
     this.#eventFilter = filter;
   }
 
@@ -85,9 +85,7 @@ export class SlackRoutes {
     }
     if (body.type === "view_submission") return this.#views.get((args as ViewArgs).view.callback_id) ?? [];
     if (body.type === "event_callback") {
-      const event = args as EventArgs<string>;
-      const handlers = this.#events.get(event.event.type);
-      return handlers && this.#eventFilter(event) ? handlers : [];
+      return this.#events.get((args as EventArgs<string>).event.type) ?? [];
     }
     return [];
   }
@@ -97,6 +95,10 @@ export class SlackRoutes {
     app.use(async (args) => {
       const handlers = this.#handlersFor(args);
       if (handlers.length === 0) return args.next();
+      // Only events we handle are filtered (a retry dropped here costs no handler).
+      if ((args.body as { type?: unknown }).type === "event_callback") {
+        if (!(await this.#eventFilter(args as EventArgs<string>))) return args.next();
+      }
       await runAll(handlers as Handler<typeof args>[], args);
     });
   }
