@@ -20,20 +20,20 @@ export interface ProfileStore {
   setRole(key: ProfileKey, role: Role | undefined): Promise<void>;
 }
 
+function profileId(key: ProfileKey): string {
+  return `${key.platform}\u0000${key.tenant}\u0000${key.user}`;
+}
+
 export class MemoryProfileStore implements ProfileStore {
   readonly #roles = new Map<string, Role>();
 
-  static #id(key: ProfileKey): string {
-    return `${key.platform}\u0000${key.tenant}\u0000${key.user}`;
-  }
-
   async getRole(key: ProfileKey): Promise<Role | undefined> {
-    return this.#roles.get(MemoryProfileStore.#id(key));
+    return this.#roles.get(profileId(key));
   }
 
   async setRole(key: ProfileKey, role: Role | undefined): Promise<void> {
-    if (role === undefined || role === "unknown") this.#roles.delete(MemoryProfileStore.#id(key));
-    else this.#roles.set(MemoryProfileStore.#id(key), role);
+    if (role === undefined || role === "unknown") this.#roles.delete(profileId(key));
+    else this.#roles.set(profileId(key), role);
   }
 }
 
@@ -48,6 +48,13 @@ export interface DatabaseProfileStoreOptions {
   store: () => StoredProfiles | undefined;
   /** A lookup slower than this answers from memory (default 1500 ms): an answer must not wait. */
   timeoutMs?: number;
+  /**
+   * For this long after a role was read from or written to the database (default 30 s), it is
+   * answered from memory without a query: a burst of questions costs one lookup, and a role
+   * changed through another instance shows here within this time.
+   */
+  freshMs?: number;
+  now?: () => number;
   onError?: (error: unknown) => void;
 }
 
@@ -61,11 +68,17 @@ export class DatabaseProfileStore implements ProfileStore {
   readonly #memory = new MemoryProfileStore();
   readonly #store: () => StoredProfiles | undefined;
   readonly #timeoutMs: number;
+  readonly #freshMs: number;
+  readonly #now: () => number;
   readonly #onError: (error: unknown) => void;
+  /** Until when each person's remembered role is as good as the database's. */
+  readonly #freshUntil = new Map<string, number>();
 
   constructor(options: DatabaseProfileStoreOptions) {
     this.#store = options.store;
     this.#timeoutMs = options.timeoutMs ?? 1500;
+    this.#freshMs = options.freshMs ?? 30_000;
+    this.#now = options.now ?? Date.now;
     this.#onError = options.onError ?? (() => undefined);
   }
 
@@ -73,8 +86,11 @@ export class DatabaseProfileStore implements ProfileStore {
     const store = this.#store();
     const remembered = await this.#memory.getRole(key);
     if (!store) return remembered;
+    const id = profileId(key);
+    if ((this.#freshUntil.get(id) ?? 0) > this.#now()) return remembered;
     try {
       const profile = await withTimeout(store.get(key.platform, key.user), this.#timeoutMs, "the profile database");
+      this.#freshUntil.set(id, this.#now() + this.#freshMs);
       if (!profile) return remembered;
       const role = profile.role === "unknown" ? undefined : profile.role;
       await this.#memory.setRole(key, role);
@@ -87,6 +103,8 @@ export class DatabaseProfileStore implements ProfileStore {
 
   async setRole(key: ProfileKey, role: Role | undefined): Promise<void> {
     await this.#memory.setRole(key, role);
+    // What was just set here is the newest role, whatever the database says.
+    this.#freshUntil.set(profileId(key), this.#now() + this.#freshMs);
     const store = this.#store();
     if (!store) return;
     try {

@@ -227,6 +227,41 @@ describe("roles kept in the database", () => {
     expect(await profiles.getRole(key)).toBeUndefined();
   });
 
+  it("asks the database once per person in a burst of questions, and sees another instance's change later", async () => {
+    const rows = new Map<string, string>([["U1", "doe"]]);
+    let lookups = 0;
+    const store = {
+      async get(_platform: string, userId: string) {
+        lookups++;
+        const role = rows.get(userId);
+        return role ? { role: role as "doe" } : null;
+      },
+      async set(p: { userId: string; role: string }) {
+        rows.set(p.userId, p.role);
+      },
+    };
+    let now = 1_000_000;
+    const profiles = new DatabaseProfileStore({ store: () => store, freshMs: 30_000, now: () => now });
+    for (let i = 0; i < 5; i++) expect(await profiles.getRole(key)).toBe("doe");
+    expect(lookups).toBe(1);
+    // Someone without a role is not looked up on every question either.
+    const nobody = { ...key, user: "U2" };
+    expect(await profiles.getRole(nobody)).toBeUndefined();
+    expect(await profiles.getRole(nobody)).toBeUndefined();
+    expect(lookups).toBe(2);
+    // Another instance changes the role: it shows once the remembered one is no longer fresh.
+    rows.set("U1", "health");
+    now += 10_000;
+    expect(await profiles.getRole(key)).toBe("doe");
+    now += 25_000;
+    expect(await profiles.getRole(key)).toBe("health");
+    expect(lookups).toBe(3);
+    // A role set here is answered at once, without a lookup.
+    await profiles.setRole(key, "nypd");
+    expect(await profiles.getRole(key)).toBe("nypd");
+    expect(lookups).toBe(3);
+  });
+
   it("answers from memory when the database is slow, so an answer never waits for it", async () => {
     const slow = { get: () => new Promise<never>(() => undefined), set: () => new Promise<never>(() => undefined) };
     const profiles = new DatabaseProfileStore({ store: () => slow, timeoutMs: 50 });
