@@ -64,12 +64,23 @@ export interface CompiledLexicon {
   /** The terms by number, as whole-text scans. */
   termsByNumber: RegExp[];
   /** Each term's position in TERM_NAMES, for array-indexed lookups on the hot path. */
-  termNumber: Map<TermName, number>;
+  termNumber: Readonly<Record<TermName, number>>;
   /** Every word seen so far in the form the patterns read (a cache, filled as questions come). */
   wordTable: WordTable;
   months: Map<string, number>;
   spanishMarkers: Set<string>;
 }
+
+/**
+ * Each term's number (its place in TERM_NAMES), for array-indexed lookups on the hot path: a
+ * plain object built once, so a lookup with a name written in the code is a property read
+ * the compiler can fold, not a hash lookup.
+ */
+const TERM_NUMBER: Readonly<Record<TermName, number>> = (() => {
+  const numbers = {} as Record<TermName, number>;
+  TERM_NAMES.forEach((name, i) => (numbers[name] = i));
+  return Object.freeze(numbers);
+})();
 
 const WORD_EDGE_BEFORE = "(?<![a-z0-9])";
 const WORD_EDGE_AFTER = "(?![a-z0-9])";
@@ -93,7 +104,7 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
   const terms = {} as Record<TermName, RegExp>;
   const knownWords = new Set<string>();
   const termsAnchoredBy = newAnchorNode();
-  const termNumber = new Map(TERM_NAMES.map((name, i) => [name, i]));
+  const termNumber = TERM_NUMBER;
   const unanchoredTerms: TermName[] = [];
   const stickyTerms: (RegExp | undefined)[] = TERM_NAMES.map(() => undefined);
   for (const name of TERM_NAMES) {
@@ -103,9 +114,9 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
     const anchors = anchorWords(source);
     if (anchors === null || mayStartWithSpace(source)) unanchoredTerms.push(name);
     else {
-      for (const [anchor, whole] of anchors) addAnchor(termsAnchoredBy, anchor, whole, termNumber.get(name)!);
+      for (const [anchor, whole] of anchors) addAnchor(termsAnchoredBy, anchor, whole, termNumber[name]);
       // Tried only at word starts, where the word edge before always holds.
-      stickyTerms[termNumber.get(name)!] = new RegExp(`(?:${source})${WORD_EDGE_AFTER}`, "y");
+      stickyTerms[termNumber[name]] = new RegExp(`(?:${source})${WORD_EDGE_AFTER}`, "y");
     }
   }
   for (const w of Object.values(lex.words).join(" ").split(" ")) knownWords.add(w);
@@ -335,7 +346,7 @@ export class TermIndex {
   }
 
   all(term: TermName): Span[] {
-    const n = this.lex.termNumber.get(term)!;
+    const n = TERM_NUMBER[term];
     let found = this.spans[n];
     if (found) return found;
     const sticky = this.lex.stickyTerms[n];
