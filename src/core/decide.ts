@@ -111,6 +111,8 @@ interface CompiledRule {
   when: Check[];
   grounds: { when: Check[]; cites: CitationRecord[] }[];
   steps: CompiledStep[];
+  /** The overlays that may add to this rule's answer (their decision lists allow it), in pack order. */
+  overlays: CompiledOverlay[];
 }
 
 interface CompiledOverlay {
@@ -127,6 +129,8 @@ export interface CompiledPack {
   overlays: CompiledOverlay[];
   /** Each escalation target's contacts with their conditions compiled. */
   contacts: Map<EscalationTarget, { when: Check[]; say: string }[]>;
+  /** The sources in force on the last date answered for (see sourcesInForce). */
+  lastInForce?: { asOf: string; ids: readonly string[] };
 }
 
 export function compilePack(pack: PolicyPack): CompiledPack {
@@ -156,6 +160,18 @@ export function compilePack(pack: PolicyPack): CompiledPack {
     cites: cited(step.cite),
     dated: step.say.includes("{asOf}"),
   });
+  const overlays: CompiledOverlay[] = pack.overlays.map((overlay) => ({
+    overlay,
+    when: checksOf(overlay.when),
+    steps: overlay.steps.map(compileStep),
+  }));
+  // Which overlays may apply depends on the decision alone: sort them out once, per rule.
+  const overlaysFor = (decision: Decision) =>
+    overlays.filter(
+      ({ overlay }) =>
+        !overlay.exceptDecisions.includes(decision) &&
+        (overlay.onlyDecisions.length === 0 || overlay.onlyDecisions.includes(decision)),
+    );
   return {
     pack,
     citationById,
@@ -164,12 +180,9 @@ export function compilePack(pack: PolicyPack): CompiledPack {
       when: checksOf(rule.when),
       grounds: rule.grounds.map((g) => ({ when: checksOf(g.when), cites: cited(g.cite) })),
       steps: rule.steps.map(compileStep),
+      overlays: overlaysFor(rule.decision),
     })),
-    overlays: pack.overlays.map((overlay) => ({
-      overlay,
-      when: checksOf(overlay.when),
-      steps: overlay.steps.map(compileStep),
-    })),
+    overlays,
     contacts: new Map(pack.escalation.map((t) => [t, t.contacts.map((c) => ({ when: checksOf(c.when), say: c.say }))])),
   };
 }
@@ -183,6 +196,15 @@ function ruleApplies(rule: CompiledRule, s: Situation): boolean {
   if (!holds(rule.when, s)) return false;
   if (rule.grounds.length === 0) return true;
   return rule.grounds.some((g) => holds(g.when, s) && g.cites.some((c) => inForce(c, s.asOf)));
+}
+
+/** The ids of the sources in force on a date; remembered for the last date asked (mostly today). */
+function sourcesInForce(compiled: CompiledPack, asOf: string): readonly string[] {
+  const last = compiled.lastInForce;
+  if (last?.asOf === asOf) return last.ids;
+  const ids = compiled.pack.sources.filter((src) => inForce(src, asOf)).map((src) => src.id);
+  compiled.lastInForce = { asOf, ids };
+  return ids;
 }
 
 function fill(template: string, s: Situation): string {
@@ -219,9 +241,7 @@ export function decide(reading: Reading, options: DecideOptions, compiled: Compi
 
   decided.steps.forEach(addStep);
   let urgentFromOverlay = false;
-  for (const { overlay, when, steps: overlaySteps } of compiled.overlays) {
-    if (overlay.exceptDecisions.includes(rule.decision)) continue;
-    if (overlay.onlyDecisions.length > 0 && !overlay.onlyDecisions.includes(rule.decision)) continue;
+  for (const { overlay, when, steps: overlaySteps } of decided.overlays) {
     if (!holds(when, s)) continue;
     const before = steps.length;
     overlaySteps.forEach(addStep);
@@ -258,7 +278,7 @@ export function decide(reading: Reading, options: DecideOptions, compiled: Compi
     }
   }
 
-  const inForceIds = pack.sources.filter((src) => inForce(src, s.asOf)).map((src) => src.id);
+  const inForceIds = sourcesInForce(compiled, s.asOf).slice();
   const notes: string[] = [];
   if (options.asOfFrom === "question" && reading.dateInText) {
     notes.push(
