@@ -245,6 +245,44 @@ export function expandContractions(s: string): string {
  * then tokens joined by single spaces with . , ; : ? ! kept as tokens of their own.
  */
 const NON_ASCII = /[\u0080-\uffff]/;
+
+/** Accents removed, curly quotes made straight, a dash made a comma: what normalizing folds. */
+export function fold(s: string): string {
+  return (
+    s
+      .normalize("NFKD")
+      .replace(/\p{M}+/gu, "")
+      .replace(/[\u2018\u2019\u201b\u00b4]/g, "'")
+      .replace(/[\u201c\u201d]/g, '"')
+      // A dash breaks a sentence the way a comma does ("I can't— He's ICE").
+      .replace(/[\u2013\u2014]/g, " , ")
+  );
+}
+
+/**
+ * The characters questions hold beyond ASCII, nearly always: Latin letters with accents
+ * (U+0080 to U+024F) and typographic punctuation (U+2000 to U+206F). Each folds on its own
+ * exactly as it does in a text (neither range holds a combining mark, and NFKD composes
+ * nothing), so fold() of each, worked out once, replaces the Unicode normalisation.
+ */
+const FOLDED = new Map<number, string>();
+for (let code = 0x80; code < 0x250; code++) FOLDED.set(code, fold(String.fromCharCode(code)));
+for (let code = 0x2000; code < 0x2070; code++) FOLDED.set(code, fold(String.fromCharCode(code)));
+
+/** fold(s) by table, or undefined when s holds a character outside the table. */
+export function foldCommon(s: string): string | undefined {
+  let out = "";
+  let done = 0;
+  for (let i = 0; i < s.length; i++) {
+    const code = s.charCodeAt(i);
+    if (code < 0x80) continue;
+    const folded = FOLDED.get(code);
+    if (folded === undefined) return undefined;
+    out += s.slice(done, i) + folded;
+    done = i + 1;
+  }
+  return out + s.slice(done);
+}
 /** Reused by every call: normalize() is synchronous, so one table serves them all. */
 const textPairs = new TextPairs();
 
@@ -261,15 +299,7 @@ export interface Normalized {
 export function normalizeQuestion(text: string, lex: CompiledLexicon): Normalized {
   let s = text.toLowerCase();
   // Plain ASCII (most questions) has no accents, curly quotes or dashes to fold.
-  if (NON_ASCII.test(s)) {
-    s = s
-      .normalize("NFKD")
-      .replace(/\p{M}+/gu, "")
-      .replace(/[\u2018\u2019\u201b\u00b4]/g, "'")
-      .replace(/[\u201c\u201d]/g, '"')
-      // A dash breaks a sentence the way a comma does ("I can't— He's ICE").
-      .replace(/[\u2013\u2014]/g, " , ");
-  }
+  if (NON_ASCII.test(s)) s = foldCommon(s) ?? fold(s);
   if (s.includes("`")) s = s.replace(/`/g, "'");
   if (s.includes("'")) s = expandContractions(s);
   // Most rewrites cannot apply to a given question: skip them unless the characters of the

@@ -1,10 +1,11 @@
 /**
- * Contractions are expanded by looking only around apostrophes (the text is scanned once per
- * question, on the hot path). That shortcut must give exactly what the one regular
- * expression over the whole text gives, including back-to-back and overlapping cases.
+ * Two shortcuts on the hot path of every question, each checked against the plain way it
+ * stands for: contractions expanded by looking only around apostrophes (against the one
+ * regular expression over the whole text, back-to-back and overlapping cases included), and
+ * accents and typographic punctuation folded by a table (against Unicode normalisation).
  */
 import { describe, expect, it } from "vitest";
-import { CONTRACTION, expandContraction, expandContractions } from "../../src/core/text.js";
+import { CONTRACTION, expandContraction, expandContractions, fold, foldCommon } from "../../src/core/text.js";
 
 const reference = (s: string) => s.replace(CONTRACTION, expandContraction);
 
@@ -62,5 +63,31 @@ describe("expanding contractions around apostrophes", () => {
       ).join("");
       expect(expandContractions(text), JSON.stringify(text)).toBe(reference(text));
     }
+  });
+});
+
+describe("folding accents and punctuation by table", () => {
+  it("folds what Unicode normalisation folds, for every character of the table, in any company", () => {
+    const ranges: [number, number][] = [
+      [0x80, 0x250],
+      [0x2000, 0x2070],
+    ];
+    for (const [from, to] of ranges) {
+      for (let code = from; code < to; code++) {
+        const c = String.fromCharCode(code);
+        for (const text of [c, `a${c}b`, `${c}${c}`, `la migra ${c} está aquí`]) {
+          expect(foldCommon(text), `U+${code.toString(16)} in ${JSON.stringify(text)}`).toBe(fold(text));
+        }
+      }
+    }
+    expect(foldCommon("la migra está en la puerta — ¿qué hago? “no” ´")).toBe(
+      'la migra esta en la puerta  ,  ¿que hago? "no"  ',
+    );
+  });
+
+  it("leaves to normalisation what the table does not hold", () => {
+    expect(foldCommon("e\u0301")).toBeUndefined(); // a combining accent typed apart
+    expect(foldCommon("ｉｃｅ")).toBeUndefined(); // full-width letters
+    expect(fold("ｉｃｅ")).toBe("ice");
   });
 });
