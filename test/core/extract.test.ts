@@ -416,6 +416,50 @@ describe("pressure", () => {
   ]);
 });
 
+describe("who is asking, and what, read from how people describe themselves (once misses in holdout-6)", () => {
+  const roles: [string, Role][] = [
+    ["Hospital security. Two ICE agents want to go back to the treatment area, no warrant.", "health"],
+    ["I'm a security guard at a city hospital and ICE is in our lobby asking to go upstairs", "health"],
+    ["I'm a social worker at an H+H clinic. ICE called asking for a patient's address.", "health"],
+    ["Soy trabajadora social en un hospital. ICE quiere la dirección de una paciente.", "health"],
+    ["Im school safety. Two ICE agents at the scanner want to go in, no warrant.", "nypd"],
+    ["DOE bus coordinator. ICE asked us to tell them which stop a student gets off at.", "doe"],
+    ["Parks playground associate. A man says he's ICE and wants to know which kid is Junior.", "other-agency"],
+    ["DSNY garage in Queens, ICE agents in our yard want to walk through, no warrant", "other-agency"],
+  ];
+  it.each(roles)("%s", (question, role) => expectReading(question, { role }));
+
+  check([
+    // Agents who show a badge and name no agency are agents all the same.
+    [
+      "A guy flashed a badge at the front desk of the clinic and wants to know if a patient is admitted",
+      { requester: "unknown-law-enforcement", request: "information" },
+      "INFO_DO_NOT_DISCLOSE",
+    ],
+    // Broken English: the arrest already happened; the question is what the City does.
+    [
+      "My coworker in the shelter kitchen, ICE take him yesterday. What the city do for him?",
+      { request: "general" },
+      "UNCOVERED_ESCALATE",
+    ],
+    // A threat to arrest someone else is a threat.
+    [
+      "ICE agent at our depot says he will arrest my driver if he does not move the truck to block a car",
+      { pressure: "force-or-threat" },
+    ],
+    [
+      "ICE at the jail gate wants us to hand over an inmate whose sentence ends today",
+      { request: "detainer" },
+      "DETAINER_LIMITED",
+    ],
+    [
+      "ICE offered credentials to some of our hospital police so they can check status in the ER, as a six month pilot",
+      { request: "agreement" },
+      "AGREEMENT_PROHIBITED",
+    ],
+  ]);
+});
+
 describe("who asks what (once misses in holdout-5)", () => {
   check([
     // The asker asking the agents, or needing help, is not a request from the agents.
