@@ -16,6 +16,7 @@
 import { createHash, createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { LogLevel, type Logger } from "@slack/bolt";
 
 // ---------------------------------------------------------------------------------------
 // Block Kit validation
@@ -902,4 +903,35 @@ export function blocksText(blocks: unknown): string {
   };
   walk(blocks);
   return out.join("\n").replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&amp;", "&");
+}
+
+/**
+ * The settings of a bot in HTTP mode on 127.0.0.1 (an ephemeral port) that talks to this fake
+ * Web API, with its ids given (no auth.test at start).
+ */
+export function httpBotConfig(api: FakeSlackApi, signingSecret: string) {
+  return {
+    mode: "http" as const,
+    signingSecret,
+    botToken: "xoxb-test-token",
+    apiUrl: api.apiUrl,
+    botId: "B0BOT",
+    botUserId: "U0BOT",
+    port: 0,
+    host: "127.0.0.1",
+  };
+}
+
+/** A Bolt logger that says nothing (tests that make errors on purpose). */
+export function quietLogger(): Logger {
+  let level = LogLevel.ERROR;
+  return {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+    setLevel: (l: LogLevel) => void (level = l),
+    getLevel: () => level,
+    setName: () => undefined,
+  };
 }

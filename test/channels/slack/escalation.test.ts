@@ -16,6 +16,8 @@ import {
   blocksText,
   FakeSlackApi,
   findElement,
+  httpBotConfig,
+  quietLogger,
   SlackSender,
   validateBlocks,
   validateView,
@@ -61,16 +63,7 @@ interface Harness {
 async function boot(api: FakeSlackApi, options: { database?: Database; db?: { url: string } } = {}): Promise<Harness> {
   const clock = new FakeClock();
   const bot = await startSlackBot({
-    slack: {
-      mode: "http",
-      signingSecret: SECRET,
-      botToken: "xoxb-test-token",
-      apiUrl: api.apiUrl,
-      botId: "B0BOT",
-      botUserId: "U0BOT",
-      port: 0,
-      host: "127.0.0.1",
-    },
+    slack: httpBotConfig(api, SECRET),
     engine,
     today: () => TODAY,
     escalation: config,
@@ -84,19 +77,6 @@ async function boot(api: FakeSlackApi, options: { database?: Database; db?: { ur
   });
   const slack = new SlackSender(`http://127.0.0.1:${bot.slack.port}/slack/events`, SECRET, api);
   return { api, bot, slack, clock };
-}
-
-function quietLogger() {
-  let level = LogLevel.ERROR;
-  return {
-    debug: () => undefined,
-    info: () => undefined,
-    warn: () => undefined,
-    error: () => undefined,
-    setLevel: (l: LogLevel) => void (level = l),
-    getLevel: () => level,
-    setName: () => undefined,
-  };
 }
 
 describe.each(BACKENDS)("Slack escalation on %s", (name) => {

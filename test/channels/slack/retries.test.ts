@@ -15,7 +15,7 @@ import { SeenEventStore, SEEN_EVENT_KEEP_MS } from "../../../src/escalation/seen
 import { loadPack } from "../../../src/policy/load.js";
 import { BACKENDS, useBackend } from "../../support/backends.js";
 import { FakeClock } from "../../escalation/fixtures.js";
-import { FakeSlackApi, SlackSender } from "../../fakes/slack-api.js";
+import { FakeSlackApi, SlackSender, httpBotConfig, quietLogger } from "../../fakes/slack-api.js";
 
 vi.setConfig({ testTimeout: 30_000, hookTimeout: 120_000 });
 
@@ -30,34 +30,15 @@ const DM = {
   ts: "1700000008.000100",
 };
 
-const quiet = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};
-
 async function bot(api: FakeSlackApi, database: Database): Promise<{ bot: RunningSlackBot; slack: SlackSender }> {
   const running = await startSlackBot({
-    slack: {
-      mode: "http",
-      signingSecret: SECRET,
-      botToken: "xoxb-test-token",
-      apiUrl: api.apiUrl,
-      botId: "B0BOT",
-      botUserId: "U0BOT",
-      port: 0,
-      host: "127.0.0.1",
-    },
+    slack: httpBotConfig(api, SECRET),
     engine,
     today: () => "2026-11-22",
     database,
     intervalMs: 0,
     logLevel: LogLevel.ERROR,
-    logger: quiet,
+    logger: quietLogger(),
   });
   return { bot: running, slack: new SlackSender(`http://127.0.0.1:${running.slack.port}/slack/events`, SECRET, api) };
 }
