@@ -126,7 +126,6 @@ export interface CompiledPack {
   pack: PolicyPack;
   citationById: Map<string, CitationRecord>;
   rules: CompiledRule[];
-  overlays: CompiledOverlay[];
   /** Each escalation target's contacts with their conditions compiled. */
   contacts: Map<EscalationTarget, { when: Check[]; say: string }[]>;
   /** The sources in force on the last date answered for (see sourcesInForce). */
@@ -182,7 +181,6 @@ export function compilePack(pack: PolicyPack): CompiledPack {
       steps: rule.steps.map(compileStep),
       overlays: overlaysFor(rule.decision),
     })),
-    overlays,
     contacts: new Map(pack.escalation.map((t) => [t, t.contacts.map((c) => ({ when: checksOf(c.when), say: c.say }))])),
   };
 }

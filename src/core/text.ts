@@ -63,8 +63,6 @@ export interface CompiledLexicon {
   stickyTerms: (RegExp | undefined)[];
   /** The terms by number, as whole-text scans. */
   termsByNumber: RegExp[];
-  /** Each term's position in TERM_NAMES, for array-indexed lookups on the hot path. */
-  termNumber: Readonly<Record<TermName, number>>;
   /** Every word seen so far in the form the patterns read (a cache, filled as questions come). */
   wordTable: WordTable;
   months: Map<string, number>;
@@ -104,7 +102,6 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
   const terms = {} as Record<TermName, RegExp>;
   const knownWords = new Set<string>();
   const termsAnchoredBy = newAnchorNode();
-  const termNumber = TERM_NUMBER;
   const unanchoredTerms: TermName[] = [];
   const stickyTerms: (RegExp | undefined)[] = TERM_NAMES.map(() => undefined);
   for (const name of TERM_NAMES) {
@@ -114,9 +111,9 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
     const anchors = anchorWords(source);
     if (anchors === null || mayStartWithSpace(source)) unanchoredTerms.push(name);
     else {
-      for (const [anchor, whole] of anchors) addAnchor(termsAnchoredBy, anchor, whole, termNumber[name]);
+      for (const [anchor, whole] of anchors) addAnchor(termsAnchoredBy, anchor, whole, TERM_NUMBER[name]);
       // Tried only at word starts, where the word edge before always holds.
-      stickyTerms[termNumber[name]] = new RegExp(`(?:${source})${WORD_EDGE_AFTER}`, "y");
+      stickyTerms[TERM_NUMBER[name]] = new RegExp(`(?:${source})${WORD_EDGE_AFTER}`, "y");
     }
   }
   for (const w of Object.values(lex.words).join(" ").split(" ")) knownWords.add(w);
@@ -163,7 +160,6 @@ export function compileLexicon(lex: Lexicon, options: CompileOptions = {}): Comp
     unanchoredTerms,
     stickyTerms,
     termsByNumber: TERM_NAMES.map((name) => terms[name]),
-    termNumber,
     months: new Map(Object.entries(lex.months)),
     spanishMarkers: new Set(lex.spanishMarkers),
     wordTable: new WordTable(trie, TERM_NAMES.length, (token) => describeWord(token, compiled)),
