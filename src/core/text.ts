@@ -7,7 +7,7 @@ import type { Lexicon, TermName } from "../policy/lexicon-schema.js";
 import { TERM_NAMES } from "../policy/lexicon-schema.js";
 import { anchorWords, mayStartWithSpace } from "./anchors.js";
 import { compileGate, patternGate, TextPairs, type GateCheck } from "./required.js";
-import { WordTable, type WordInfo } from "./tokens.js";
+import { WordTable, type Tokenized, type WordInfo } from "./tokens.js";
 import {
   addAnchor,
   flatten,
@@ -282,14 +282,8 @@ export function foldCommon(s: string): string | undefined {
 /** Reused by every call: normalize() is synchronous, so one table serves them all. */
 const textPairs = new TextPairs();
 
-export interface Normalized {
-  text: string;
-  /** For each anchored term, where in `text` a match may start (null: anchors are off). */
-  starts: PackedStarts | null;
-  /** Words that mark Spanish ("que", "la") and common English ones ("the", "is"). */
-  spanishWords: number;
-  englishWords: number;
-}
+/** The text the patterns read, where anchored terms may start in it, and its language counts. */
+export type Normalized = Tokenized;
 
 /** normalize(), with the counts the question's language is judged by. */
 export function normalizeQuestion(text: string, lex: CompiledLexicon): Normalized {

@@ -25,6 +25,7 @@ export interface WordInfo {
 
 export interface Tokenized {
   text: string;
+  /** Words that mark Spanish ("que", "la") and common English ones ("the", "is"). */
   spanishWords: number;
   englishWords: number;
   /** For each anchored term, where in `text` a match may start (null: no anchor trie). */

@@ -48,7 +48,7 @@ export interface FlatTrie {
   wordTerms: Int32Array;
 }
 
-export const TRIE_COLUMNS = 38; // nothing, a-z, 0-9, space
+const TRIE_COLUMNS = 38; // nothing, a-z, 0-9, space
 const SPACE_COLUMN = 37;
 
 export function flatten(root: AnchorNode): FlatTrie {
@@ -109,7 +109,7 @@ export function packStarts(starts: StartsByTerm, terms: number): PackedStarts {
   return { first, at };
 }
 
-export function noteStart(starts: StartsByTerm, term: number, wordStart: number): void {
+function noteStart(starts: StartsByTerm, term: number, wordStart: number): void {
   const list = starts[term];
   if (list === undefined) starts[term] = [wordStart];
   else if (list[list.length - 1] !== wordStart) list.push(wordStart);
