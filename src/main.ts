@@ -33,6 +33,15 @@ if (config.slack || config.teams) {
       import("./phrasing/index.js"),
     ]);
   const engine = createEngine(loadPack());
+  // With a second CPU, the core reads questions on a thread of its own, off the event loop
+  // that acks Slack and Teams (see core-thread.ts); if that thread cannot run, or on one
+  // CPU, questions are read in this thread.
+  const { CoreThread } = await import("./channels/common/core-thread.js");
+  const { availableParallelism } = await import("node:os");
+  const core =
+    availableParallelism() > 1
+      ? await CoreThread.start({ engine, onProblem: (text) => process.stderr.write(`ice-protocol: ${text}\n`) })
+      : undefined;
   // Phrasing: off (no error, no difference) unless a model is configured; one line says which.
   const phrasingConfig = phrasingModule.loadPhrasingConfig(process.env);
   for (const warning of phrasingConfig.warnings) process.stderr.write(`ice-protocol: ${warning}\n`);
@@ -58,8 +67,8 @@ if (config.slack || config.teams) {
       ? `ice-protocol: escalation to legal staff on (${config.escalationConfigPath}); database: ${where}\n`
       : `ice-protocol: escalation not configured (set ESCALATION_CONFIG to open cases with legal staff); database: ${where}\n`,
   );
-  /** Stopped last first: Teams (which may share Slack's server and escalation), then Slack. */
-  const running: { stop(): Promise<void> }[] = [];
+  /** Stopped last first: Teams (which may share Slack's server and escalation), then Slack, then the core's thread. */
+  const running: { stop(): Promise<void> }[] = core ? [core] : [];
   let bot: Awaited<ReturnType<typeof startSlackBot>> | undefined;
   if (config.slack) {
     // In Socket Mode Slack needs no public port, only /healthz; with Teams, Teams takes PORT
@@ -70,6 +79,7 @@ if (config.slack || config.teams) {
       bot = await startSlackBot({
         slack,
         engine,
+        ...(core ? { core } : {}),
         today: config.today,
         db: database,
         ...(escalation ? { escalation } : {}),
@@ -106,6 +116,7 @@ if (config.slack || config.teams) {
       const teams = await startTeamsBot({
         teams: config.teams,
         engine,
+        ...(core ? { core } : {}),
         today: config.today,
         db: database,
         ...(escalation ? { escalation } : {}),

@@ -3,22 +3,26 @@
  * commands, our app next to a bare Bolt app, measured in the same run on this machine.
  *
  *   npm run bench:slack                    # after `npm run build`
- *   node dist/bench/slack.js --levels 1,10,50,200 --requests 4000 --seconds 10 --rounds 4
+ *   node dist/bench/slack.js --levels 1,10,50,200 --requests 20000 --seconds 10 --rounds 4
  *
  * Each app runs in its own child process on 127.0.0.1 (an ephemeral port), with the same
  * Bolt HTTP receiver, signature check and listener path:
- *   - ours: the real Slack app (startSlackApp), answering each question inside the ack
- *     (engine.ask, profile lookup, Block Kit rendering, ephemeral blocks);
- *   - bare: a Bolt app whose command listener acks a fixed text.
+ *   - bare: a Bolt app whose command listener acks a fixed text;
+ *   - adapter: our app with each question's Answer computed before the run (the Slack
+ *     adapter's own cost: Bolt, routing, profile lookup, Block Kit, JSON);
+ *   - ours: the real Slack app as main.ts serves it (startSlackApp with the core on its own
+ *     thread, CoreThread), answering each question inside the ack;
+ *   - inline: the same app with the core on the event loop, to show what the thread buys.
  * This process sends the commands as Slack does (form-encoded, HMAC-SHA256 signed, over
  * keep-alive connections), at each level of concurrency in turn ("in flight": that many
- * requests outstanding at all times), bare and ours alternately, after an unmeasured warm-up
+ * requests outstanding at all times), the apps taking turns, after an unmeasured warm-up
  * at the same level (JIT, connections). Each level is bounded by a request count and a time.
  * The questions are the labelled scenario questions of test/scenarios (real, messy, varied
  * lengths), in rotation, from rotating users.
  *
- * It prints p50/p99 ack latency and throughput for both apps, and the ratio of our p99 to the
- * bare p99 (target: under 1.5x). `--check` exits 1 when a level misses the target.
+ * It prints p50/p99 ack latency and throughput for each app, the server's CPU time and event
+ * loop busy time per request, and the ratio of each p99 to the bare p99 (target for ours:
+ * under 1.5x). `--check` exits 1 when a level misses the target.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -31,13 +35,9 @@ import { parseArgs } from "node:util";
 
 const SECRET = "bench-signing-secret-0123456789abcdef";
 const TODAY = "2026-11-24";
-/**
- * bare: Bolt acking a fixed text. ours: the real app. adapter: the real app with every
- * scenario question's Answer computed before the run, so its row shows what the Slack
- * adapter itself costs (Bolt, routing, profile lookup, Block Kit, JSON) without the core.
- */
-type Kind = "bare" | "ours" | "adapter";
-const KINDS: Kind[] = ["bare", "adapter", "ours"];
+/** The apps measured (see the top of this file). */
+type Kind = "bare" | "ours" | "adapter" | "inline";
+const KINDS: Kind[] = ["bare", "adapter", "ours", "inline"];
 
 // ---------------------------------------------------------------------------------------
 // Servers (child processes)
@@ -45,13 +45,16 @@ const KINDS: Kind[] = ["bare", "adapter", "ours"];
 async function serve(kind: Kind): Promise<void> {
   const { LogLevel } = await import("@slack/bolt");
   let port: number;
-  if (kind === "ours" || kind === "adapter") {
-    const [{ startSlackApp }, { createEngine }, { loadPack }] = await Promise.all([
+  if (kind !== "bare") {
+    const [{ startSlackApp }, { createEngine }, { loadPack }, { CoreThread }] = await Promise.all([
       import("../channels/slack/app.js"),
       import("../core/engine.js"),
       import("../policy/load.js"),
+      import("../channels/common/core-thread.js"),
     ]);
     let engine = createEngine(loadPack());
+    // As main.ts serves it: the core on its own thread.
+    const core = kind === "ours" ? await CoreThread.start({ engine }) : undefined;
     if (kind === "adapter") {
       const real = engine;
       const known = new Map(loadQuestions().map((q) => [q, real.ask(q, { today: TODAY })]));
@@ -68,6 +71,7 @@ async function serve(kind: Kind): Promise<void> {
         host: "127.0.0.1",
       },
       engine,
+      ...(core ? { core } : {}),
       today: () => TODAY,
       logLevel: LogLevel.ERROR,
     });
@@ -97,18 +101,25 @@ async function serve(kind: Kind): Promise<void> {
   process.on("message", (m) => {
     if (m === "cpu") {
       const { user, system } = process.cpuUsage();
-      process.send!({ cpuMicros: user + system });
+      // The event loop's busy time apart from the process's: with the core on its own
+      // thread, the loop (what every ack waits for) is the part that matters.
+      process.send!({ cpuMicros: user + system, loopMicros: performance.eventLoopUtilization().active * 1000 });
     }
   });
   process.send!({ port });
 }
 
-function cpuOf(child: ChildProcess): Promise<number> {
+interface Usage {
+  cpuMicros: number;
+  loopMicros: number;
+}
+
+function usageOf(child: ChildProcess): Promise<Usage> {
   return new Promise((resolve) => {
     const onMessage = (m: unknown) => {
       if (typeof m === "object" && m !== null && "cpuMicros" in m) {
         child.off("message", onMessage);
-        resolve((m as { cpuMicros: number }).cpuMicros);
+        resolve(m as Usage);
       }
     };
     child.on("message", onMessage);
@@ -161,6 +172,8 @@ interface Sample {
   bytes: number;
   /** The server process's CPU time over the sample (filled in by main). */
   cpuMicros: number;
+  /** The server's event-loop busy time over the sample (filled in by main). */
+  loopMicros: number;
 }
 
 class Load {
@@ -243,7 +256,7 @@ class Load {
       }
     };
     await Promise.all(Array.from({ length: inFlight }, worker));
-    return { latencies, elapsedMs: performance.now() - t0, errors, bytes, cpuMicros: 0 };
+    return { latencies, elapsedMs: performance.now() - t0, errors, bytes, cpuMicros: 0, loopMicros: 0 };
   }
 
   close(): void {
@@ -264,7 +277,7 @@ async function main(): Promise<number> {
     options: {
       serve: { type: "string" },
       levels: { type: "string", default: "1,10,50,200" },
-      requests: { type: "string", default: "4000" },
+      requests: { type: "string", default: "20000" },
       seconds: { type: "string", default: "10" },
       rounds: { type: "string", default: "4" },
       check: { type: "boolean", default: false },
@@ -280,7 +293,7 @@ async function main(): Promise<number> {
   const rounds = Number(values.rounds);
   if (levels.some((l) => !(l >= 1)) || !(maxRequests >= 1) || !(maxMs > 0) || !(rounds >= 1)) {
     process.stderr.write(
-      "usage: slack.js [--levels 1,10,50,200] [--requests 4000] [--seconds 10] [--rounds 4] [--check]\n",
+      "usage: slack.js [--levels 1,10,50,200] [--requests 20000] [--seconds 10] [--rounds 4] [--check]\n",
     );
     return 2;
   }
@@ -301,20 +314,23 @@ async function main(): Promise<number> {
       `Bolt ${boltVersion}, Node ${process.version}, ${availableParallelism()} CPUs, load average ${loadavg()[0]!.toFixed(1)}; ` +
       `${questions.length} scenario questions in rotation\n` +
       `per app and level: up to ${maxRequests} requests or ${maxMs / 1000} s, in ${rounds} slices, the apps taking turns\n` +
-      `bare: Bolt acking a fixed text; ours: our app, answering inside the ack (ephemeral Block Kit);\n` +
-      `adapter: our app with each question's Answer computed beforehand (the Slack adapter's own cost)\n\n`,
+      `bare: Bolt acking a fixed text; ours: our app as served, answering inside the ack (ephemeral Block Kit),\n` +
+      `the core on its own thread; inline: the same with the core on the event loop;\n` +
+      `adapter: our app with each question's Answer computed beforehand (the Slack adapter's own cost)\n` +
+      `CPU: the server process's CPU time (all threads); loop: its event loop's busy time\n\n`,
   );
   out.write(
-    "in flight | app     |  p50 ms |  p99 ms |   req/s | server CPU µs/req | errors | ack bytes | p99 / bare p99\n",
+    "in flight | app     |  p50 ms |  p99 ms |   req/s | CPU µs/req | loop µs/req | errors | ack bytes | p99 / bare p99\n",
   );
   out.write(
-    "----------|---------|---------|---------|---------|-------------------|--------|-----------|---------------\n",
+    "----------|---------|---------|---------|---------|------------|-------------|--------|-----------|---------------\n",
   );
 
   let missed = 0;
   for (const level of levels) {
     const merged = {} as Record<Kind, Sample>;
-    for (const kind of KINDS) merged[kind] = { latencies: [], elapsedMs: 0, errors: 0, bytes: 0, cpuMicros: 0 };
+    for (const kind of KINDS)
+      merged[kind] = { latencies: [], elapsedMs: 0, errors: 0, bytes: 0, cpuMicros: 0, loopMicros: 0 };
     // Warm-up at this level (connections opened, code hot), not measured.
     for (const kind of KINDS) await loads[kind].run(level, Math.max(300, level * 10), maxMs);
     // Short slices, the apps taking turns (in a rotating order), so a burst of load from
@@ -322,11 +338,12 @@ async function main(): Promise<number> {
     for (let round = 0; round < rounds; round++) {
       const order = KINDS.map((_, i) => KINDS[(i + round) % KINDS.length]!);
       for (const kind of order) {
-        const cpuBefore = await cpuOf(servers[kind].child);
+        const before = await usageOf(servers[kind].child);
         const s = await loads[kind].run(level, Math.ceil(maxRequests / rounds), maxMs / rounds);
-        s.cpuMicros = (await cpuOf(servers[kind].child)) - cpuBefore;
+        const after = await usageOf(servers[kind].child);
         const m = merged[kind];
-        m.cpuMicros += s.cpuMicros;
+        m.cpuMicros += after.cpuMicros - before.cpuMicros;
+        m.loopMicros += after.loopMicros - before.loopMicros;
         m.latencies.push(...s.latencies);
         m.elapsedMs += s.elapsedMs;
         m.errors += s.errors;
@@ -343,6 +360,7 @@ async function main(): Promise<number> {
         errors: m.errors,
         bytes: m.bytes / Math.max(1, m.latencies.length),
         cpu: m.cpuMicros / Math.max(1, m.latencies.length),
+        loop: m.loopMicros / Math.max(1, m.latencies.length),
       };
     };
     const rows = Object.fromEntries(KINDS.map((k) => [k, row(k)])) as Record<Kind, ReturnType<typeof row>>;
@@ -356,7 +374,7 @@ async function main(): Promise<number> {
           : `${ratio(kind).toFixed(2)}x${kind === "ours" && !(ratio(kind) < 1.5) ? " (over 1.5x)" : ""}`;
       out.write(
         `${String(level).padStart(9)} | ${kind.padEnd(7)} | ${r.p50.toFixed(2).padStart(7)} | ${r.p99.toFixed(2).padStart(7)} | ` +
-          `${r.rps.toFixed(0).padStart(7)} | ${r.cpu.toFixed(0).padStart(17)} | ${String(r.errors).padStart(6)} | ${r.bytes.toFixed(0).padStart(9)} | ${note}\n`,
+          `${r.rps.toFixed(0).padStart(7)} | ${r.cpu.toFixed(0).padStart(10)} | ${r.loop.toFixed(0).padStart(11)} | ${String(r.errors).padStart(6)} | ${r.bytes.toFixed(0).padStart(9)} | ${note}\n`,
       );
     }
   }

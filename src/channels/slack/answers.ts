@@ -1,11 +1,12 @@
 /**
  * What the Slack listeners say, without Bolt: a line of text (slash command, DM, mention)
  * routed to help, sources, role or a question; and a click answered again from the state
- * its button carried. Synchronous work on the core plus one profile lookup, so a slash
- * command can be answered inside its acknowledgement.
+ * its button carried. The core's work (on the server's core thread, or here) plus one
+ * profile lookup, so a slash command can be answered inside its acknowledgement.
  */
 import type { Answer } from "../../core/decide.js";
 import type { Engine } from "../../core/engine.js";
+import type { Asker } from "../common/core-thread.js";
 import { deliverAnswer, type Phraser, type PhrasedView } from "../../phrasing/index.js";
 import type { FactName, Facts, Role } from "../../policy/vocabulary.js";
 import {
@@ -45,6 +46,8 @@ export function parseCommand(text: string): Command {
 
 export interface SlackAnswersOptions {
   engine: Engine;
+  /** Who answers typed questions (default: the engine, in this thread; a server passes its CoreThread). */
+  core?: Asker;
   today: () => string;
   profiles: ProfileStore;
   /** Checked phrasing of citations (optional): answers are sent at once, then updated. */
@@ -58,6 +61,7 @@ export type PhrasedUpdate = (
 
 export class SlackAnswers {
   readonly #engine: Engine;
+  readonly #core: Asker;
   readonly #today: () => string;
   readonly #profiles: ProfileStore;
   readonly #phraser: Phraser | undefined;
@@ -66,6 +70,7 @@ export class SlackAnswers {
 
   constructor(options: SlackAnswersOptions) {
     this.#engine = options.engine;
+    this.#core = options.core ?? options.engine;
     this.#today = options.today;
     this.#profiles = options.profiles;
     this.#phraser = options.phraser;
@@ -133,7 +138,7 @@ export class SlackAnswers {
   async ask(question: string, who: ProfileKey, where: { publicThread?: boolean } = {}): Promise<SlackMessage> {
     const profileRole = await this.#profiles.getRole(who);
     const today = this.#today();
-    const answer = this.#engine.ask(question, { today, ...(profileRole ? { role: profileRole } : {}) });
+    const answer = await this.#core.ask(question, { today, ...(profileRole ? { role: profileRole } : {}) });
     return this.#answerMessage(
       {
         answer,

@@ -26,6 +26,7 @@ import {
   type SlackActionMiddlewareArgs,
 } from "@slack/bolt";
 import type { Engine } from "../../core/engine.js";
+import type { Asker } from "../common/core-thread.js";
 import type { SlackConfig } from "../../config/index.js";
 import type { Phraser } from "../../phrasing/index.js";
 import { FACT_NAMES, FACT_VALUES, ROLES, type FactName, type Role } from "../../policy/vocabulary.js";
@@ -51,6 +52,8 @@ export const COMMAND = /^\/ice-protocol(?:-[a-z0-9-]+)?$/;
 export interface SlackAppOptions {
   config: SlackConfig;
   engine: Engine;
+  /** Who answers typed questions: a CoreThread on a server (default: the engine, in this thread). */
+  core?: Asker;
   today: () => string;
   profiles?: ProfileStore;
   /** Event ids already answered (default: this instance's memory; the bot passes the database's). */
@@ -133,6 +136,7 @@ export async function startSlackApp(options: SlackAppOptions): Promise<RunningSl
   const profiles = options.profiles ?? new MemoryProfileStore();
   const answers = new SlackAnswers({
     engine,
+    ...(options.core ? { core: options.core } : {}),
     today,
     profiles,
     ...(options.phraser ? { phraser: options.phraser } : {}),

@@ -13,6 +13,7 @@
 import type { Logger, LogLevel } from "@slack/bolt";
 import type { SlackConfig } from "../../config/index.js";
 import type { Engine } from "../../core/engine.js";
+import type { Asker } from "../common/core-thread.js";
 import { createDatabase, type Database, type DatabaseOptions } from "../../db/database.js";
 import { DatabaseUnavailable } from "../../db/errors.js";
 import type { EscalationConfig } from "../../escalation/config.js";
@@ -30,6 +31,8 @@ import { DatabaseSeenEvents } from "./dedupe.js";
 export interface SlackBotOptions {
   slack: SlackConfig;
   engine: Engine;
+  /** Who answers typed questions: main.ts passes its CoreThread (default: the engine, in this thread). */
+  core?: Asker;
   today: () => string;
   /** Validated escalation settings (ESCALATION_CONFIG); undefined runs without escalation. */
   escalation?: EscalationConfig;
@@ -165,6 +168,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
     running = await startSlackApp({
       config: slack,
       engine: options.engine,
+      ...(options.core ? { core: options.core } : {}),
       today: options.today,
       profiles: new DatabaseProfileStore({ store: () => profiles }),
       seenEvents: new DatabaseSeenEvents({

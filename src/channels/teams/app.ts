@@ -25,6 +25,7 @@ import {
 } from "botframework-connector";
 import type { Answer } from "../../core/decide.js";
 import type { Engine } from "../../core/engine.js";
+import type { Asker } from "../common/core-thread.js";
 import type { TeamsConfig } from "../../config/index.js";
 import { DatabaseUnavailable, EscalationError } from "../../escalation/errors.js";
 import type { EscalationService } from "../../escalation/service.js";
@@ -110,6 +111,8 @@ export interface TeamsEscalation {
 export interface TeamsAppOptions {
   config: TeamsConfig;
   engine: Engine;
+  /** Who answers typed questions: a CoreThread on a server (default: the engine, in this thread). */
+  core?: Asker;
   today: () => string;
   /** Checked phrasing of answers (optional): the card is replaced in place when it arrives. */
   phraser?: Phraser;
@@ -275,6 +278,7 @@ class RecentIds {
 
 export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
   const { config, engine, today } = options;
+  const core: Asker = options.core ?? engine;
   const logger = options.logger ?? consoleLogger;
   const appId = config.appId ?? "";
 
@@ -461,7 +465,7 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
       case "ask": {
         const role = await roleOf(user);
         const day = today();
-        const answer = engine.ask(command.question, { today: day, ...(role ? { role } : {}) });
+        const answer = await core.ask(command.question, { today: day, ...(role ? { role } : {}) });
         await showAnswer(context, answer, stateOf(answer, day), "new", {}, command.question);
         return;
       }
@@ -527,7 +531,7 @@ export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
         if (question === undefined) return;
         const role = await roleOf(user);
         const day = today();
-        const answer = engine.ask(question, { today: day, ...(role ? { role } : {}) });
+        const answer = await core.ask(question, { today: day, ...(role ? { role } : {}) });
         await showAnswer(context, answer, stateOf(answer, day), "replace");
         return;
       }

@@ -16,6 +16,7 @@
 import type { Server } from "node:http";
 import type { TeamsConfig } from "../../config/index.js";
 import type { Engine } from "../../core/engine.js";
+import type { Asker } from "../common/core-thread.js";
 import { createDatabase, type Database, type DatabaseOptions } from "../../db/database.js";
 import { DatabaseUnavailable } from "../../db/errors.js";
 import type { EscalationConfig } from "../../escalation/config.js";
@@ -37,6 +38,8 @@ import {
 export interface TeamsBotOptions {
   teams: TeamsConfig;
   engine: Engine;
+  /** Who answers typed questions: main.ts passes its CoreThread (default: the engine, in this thread). */
+  core?: Asker;
   today: () => string;
   phraser?: Phraser;
   /** Validated escalation settings (ESCALATION_CONFIG); undefined runs without escalation. */
@@ -79,6 +82,7 @@ export async function startTeamsBot(options: TeamsBotOptions): Promise<RunningTe
   const app = createTeamsApp({
     config: options.teams,
     engine: options.engine,
+    ...(options.core ? { core: options.core } : {}),
     today: options.today,
     logger,
     ...(options.phraser ? { phraser: options.phraser } : {}),
