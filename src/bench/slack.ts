@@ -3,7 +3,7 @@
  * commands, our app next to a bare Bolt app, measured in the same run on this machine.
  *
  *   npm run bench:slack                    # after `npm run build`
- *   node dist/bench/slack.js --levels 1,10,50,200 --requests 20000 --seconds 10 --rounds 4
+ *   node dist/bench/slack.js --levels 1,10,50,200 --requests 20000 --seconds 10 --rounds 10
  *
  * Each app runs in its own child process on 127.0.0.1 (an ephemeral port), with the same
  * Bolt HTTP receiver, signature check and listener path:
@@ -279,7 +279,7 @@ async function main(): Promise<number> {
       levels: { type: "string", default: "1,10,50,200" },
       requests: { type: "string", default: "20000" },
       seconds: { type: "string", default: "10" },
-      rounds: { type: "string", default: "4" },
+      rounds: { type: "string", default: "10" },
       check: { type: "boolean", default: false },
     },
   });
@@ -293,7 +293,7 @@ async function main(): Promise<number> {
   const rounds = Number(values.rounds);
   if (levels.some((l) => !(l >= 1)) || !(maxRequests >= 1) || !(maxMs > 0) || !(rounds >= 1)) {
     process.stderr.write(
-      "usage: slack.js [--levels 1,10,50,200] [--requests 20000] [--seconds 10] [--rounds 4] [--check]\n",
+      "usage: slack.js [--levels 1,10,50,200] [--requests 20000] [--seconds 10] [--rounds 10] [--check]\n",
     );
     return 2;
   }
