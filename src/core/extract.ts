@@ -366,6 +366,9 @@ function readSituation(question: string, m: Matcher, language: Reading["language
   const asksInformation = m.has("infoAsk");
   const information = asksInformation || m.has("information");
   const referral = m.present("referral");
+  // A detained coworker and "where can his wife find a lawyer?": the ask is the referral;
+  // with "what does the City do?" as well, the referral is a side step (SPEC conventions).
+  const referralIsTheAsk = referral && !m.has("cityResponse");
 
   const workplace = role === "nypd" && schoolSafety ? "school" : WORKPLACE_OF_ROLE[role];
   let place = readPlace(m, explicitEntry, agentsInvolved, workplace);
@@ -406,13 +409,13 @@ function readSituation(question: string, m: Matcher, language: Reading["language
   // "asks if a patient came in last night" is a question about a person, not a way in.
   else if (asksInformation && agentsInvolved) request = "information";
   else if (explicitEntry && agentsInvolved) request = "entry";
-  else if (detainedPerson && agentsInvolved && !asksInformation) request = "general";
+  else if (detainedPerson && agentsInvolved && !asksInformation && !referralIsTheAsk) request = "general";
   else if (information && agentsInvolved) request = "information";
   else if (presentAtSite) request = "entry";
   // Agents holding a warrant or an ICE form, and nothing else asked: they want to come in.
   else if (paperShown && agentsInvolved && !detainedPerson && !m.present("referral")) request = "entry";
   // A coworker already detained: what the City does is the question; a lawyer for the family is a side step.
-  else if (detainedPerson && agentsInvolved) request = "general";
+  else if (detainedPerson && agentsInvolved && !referralIsTheAsk) request = "general";
   else if (assistance && inScope && !referral) request = "assistance";
   else if (referral && inScope) request = "rights-referral";
   else request = "general";

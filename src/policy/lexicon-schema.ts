@@ -55,6 +55,7 @@ export const TERM_NAMES = [
   "entry",
   "presence",
   "referral",
+  "cityResponse",
   "judicial",
   "arrestWarrant",
   "administrative",

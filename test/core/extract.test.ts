@@ -499,9 +499,21 @@ describe("who asks what (once misses in holdout-5)", () => {
       "Los de ICE me pidieron que llame a un residente a la oficina para que lo puedan arrestar. Soy trabajador social del refugio.",
       { request: "assistance" },
     ],
-    // "Before his shift" is when, not his schedule.
+    // "Before his shift" is when, not his schedule. With "what do we do", the City's response
+    // is the question and the lawyer a side step (SPEC: general, row 14).
+    [
+      "one of our shelter security guards was arrested by ICE on the sidewalk before his shift. what do we do, and can his family get a lawyer?",
+      { request: "general" },
+      "UNCOVERED_ESCALATE",
+    ],
+    // Without it, legal help for the family is what the asker wants (SPEC: rights-referral).
     [
       "one of our shelter security guards was arrested by ICE on the sidewalk before his shift. can his family get a lawyer?",
+      { request: "rights-referral" },
+      "RIGHTS_REFERRAL",
+    ],
+    [
+      "Mi compañero de trabajo en el hospital fue detenido por ICE ayer. ¿Qué hace la Ciudad? ¿Le guardan el puesto?",
       { request: "general" },
       "UNCOVERED_ESCALATE",
     ],
@@ -518,6 +530,65 @@ describe("who asks what (once misses in holdout-5)", () => {
       { role: "nypd" },
     );
   });
+});
+
+describe("patterns once missed in holdout-7, in new words", () => {
+  check([
+    // A judge who "had signed" the warrant still signed it.
+    [
+      "Back in October 2019 two ICE agents came to our high school with a warrant the judge had signed. What was the rule then?",
+      { document: "judicial-warrant", request: "entry" },
+      "ENTRY_JUDICIAL_WARRANT_REVIEW",
+    ],
+    // "He's arresting me if ..." is a threat like "he'll arrest me".
+    [
+      "ICE at the benefits center window says he is arresting me if I do not buzz him into the back office",
+      { pressure: "force-or-threat", request: "entry" },
+      "SAFETY_DO_NOT_OBSTRUCT",
+    ],
+    // Being told to move out of the way is force at the door, not a request for help.
+    [
+      "two ICE agents told me to move and walked right past the registration desk toward the classrooms",
+      { request: "entry" },
+    ],
+    // "Needs units" from agents in trouble is a request for help; a crash and someone trapped is an emergency.
+    [
+      "sergeant here, HSI says one of their agents is trapped after a crash on the Van Wyck and they need units",
+      { role: "nypd", request: "assistance", pressure: "emergency" },
+      "NYPD_ASSIST_EMERGENCY",
+    ],
+    // Someone threatening to jump is an emergency, not a threat against the asker.
+    [
+      "I am a PO on scene, ICE is chasing a guy who is threatening to jump off the overpass and they want our help",
+      { role: "nypd", request: "assistance", pressure: "emergency" },
+      "NYPD_ASSIST_EMERGENCY",
+    ],
+    // Spanish: a favour asked of a named employee several words away is still help.
+    [
+      "ICE le pidió a la señora de la limpieza del centro que les preste las llaves del garaje",
+      { request: "assistance" },
+      "ASSIST_NO_VOLUNTARY_COOPERATION",
+    ],
+    [
+      "Border Patrol asked our parking enforcement team to staff a checkpoint on Atlantic Ave next week",
+      { request: "assistance" },
+      "ASSIST_NO_VOLUNTARY_COOPERATION",
+    ],
+    // Credentials offered to staff are a standing arrangement, in Spanish too.
+    [
+      "A los guardias del refugio les ofrecieron credenciales de inmigración para revisar papeles",
+      { request: "agreement" },
+      "AGREEMENT_PROHIBITED",
+    ],
+    // "ICE" as "in case of emergency" is not the agency.
+    ["where do I change my ICE (in case of emergency) phone number on the city payroll site", {}, "OUT_OF_SCOPE"],
+    // Detained by ICE, said in Spanish, with the City's response asked.
+    [
+      "El hermano de una maestra fue detenido por ICE el lunes. ¿Qué hace la Ciudad por ella?",
+      { request: "general" },
+      "UNCOVERED_ESCALATE",
+    ],
+  ]);
 });
 
 describe("language and reading", () => {
