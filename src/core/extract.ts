@@ -116,7 +116,7 @@ const WEATHER =
 const DENIED_AGENCY = /(?:^| )(?:not|no|never|nobody|nunca|ni)(?: (?:from|with|really|even|actually|the|a|an|any))? $/;
 
 const FEAR_OF =
-  /(?:afraid of|scared of|fear of|fears|miedo (?:a |de )?|rumou?rs? (?:that |about )?|what to (?:do|say) if|what (?:she|he|they|i|we) (?:has|have|should|needs?) to (?:say|do) if|que (?:hacer|decir) si|in case|(?:rights|derechos) (?:are |son )?(?:if|si|when|cuando))\s*(?:the |la )?$/;
+  /(?:afraid of|scared of|fear of|fears|(?:has |have |had |is |s )?heard (?:that )?|(?:is |are )?worri(?:ed|es) (?:that )?|miedo (?:a |de )?|rumou?rs? (?:that |about )?|what to (?:do|say) if|what (?:she|he|they|i|we) (?:has|have|should|needs?) to (?:say|do) if|que (?:hacer|decir) si|in case|(?:rights|derechos) (?:are |son )?(?:if|si|when|cuando))\s*(?:the |la )?$/;
 
 /** Immigration agents the asker only imagines or fears ("what should she say if ICE stops her?"). */
 function imaginedImmigration(m: Matcher): boolean {
@@ -408,7 +408,14 @@ function readSituation(question: string, m: Matcher, language: Reading["language
   else if (assistance && agentsInvolved) request = "assistance";
   // "asks if a patient came in last night" is a question about a person, not a way in.
   else if (asksInformation && agentsInvolved) request = "information";
-  else if (explicitEntry && agentsInvolved) request = "entry";
+  // "His mom was picked up by ICE; he came in crying": after a detention, "came in" is
+  // about someone else unless the agents are at the site now.
+  else if (
+    explicitEntry &&
+    agentsInvolved &&
+    (!detainedPerson || m.present("presence") || m.affirmed("force").length > 0)
+  )
+    request = "entry";
   else if (detainedPerson && agentsInvolved && !asksInformation && !referralIsTheAsk) request = "general";
   else if (information && agentsInvolved) request = "information";
   else if (presentAtSite) request = "entry";

@@ -591,6 +591,87 @@ describe("patterns once missed in holdout-7, in new words", () => {
   ]);
 });
 
+describe("patterns once missed in dev-field, in new words", () => {
+  check([
+    // Luring someone to where agents wait is help, in Spanish and in English.
+    [
+      "Soy trabajadora social en el refugio. ICE me pidió que llame a una señora del tercer piso para que baje y así la puedan detener",
+      { request: "assistance" },
+      "ASSIST_NO_VOLUNTARY_COOPERATION",
+    ],
+    [
+      "HRA caseworker. ICE wants me to schedule my client for Tuesday so they can arrest her when she comes in",
+      { request: "assistance" },
+      "ASSIST_NO_VOLUNTARY_COOPERATION",
+    ],
+    [
+      "shelter aide: the ICE officer says to tell the resident in 3B to come down to the lobby",
+      { request: "assistance" },
+      "ASSIST_NO_VOLUNTARY_COOPERATION",
+    ],
+    // "Que cerremos", "que escolten": what agents want the asker's unit to do.
+    [
+      "teniente aquí, los de ICE quieren que cerremos dos cuadras el jueves para un operativo",
+      { role: "nypd", request: "assistance" },
+      "NYPD_ASSIST_DUTY_CHIEF",
+    ],
+    [
+      "ICE keeps pushing for our guys to help execute their warrant on a house in Flushing, I'm a sergeant",
+      { role: "nypd", request: "assistance" },
+      "NYPD_ASSIST_DUTY_CHIEF",
+    ],
+    // "Wants in", texted: entry.
+    [
+      "ICE AT THE MAIN DOOR OF THE SHELTER NO PAPERS WANTS IN",
+      { request: "entry" },
+      "ENTRY_DENY_WITHOUT_JUDICIAL_WARRANT",
+    ],
+    // A room number is information about a person, even asked from the ward.
+    [
+      "the ICE agent is standing on the 5th floor and asking me for the patient's room number",
+      { request: "information" },
+      "INFO_DO_NOT_DISCLOSE",
+    ],
+    // "Un detenido" is someone in custody.
+    [
+      "CO en Rikers: ICE pide que les avisemos cuando salga un detenido de la unidad",
+      { request: "detainer" },
+      "DETAINER_LIMITED",
+    ],
+    // Unnamed agents with badges, or threatening to arrest whoever is inside, are law enforcement.
+    [
+      "two men w government badges in the library lobby asking which of our patrons uses the computers every day",
+      { requester: "unknown-law-enforcement", request: "information" },
+      "INFO_DO_NOT_DISCLOSE",
+    ],
+    [
+      "they are pounding on the clinic door yelling that they will arrest everyone inside if we do not open it",
+      { request: "entry", pressure: "force-or-threat" },
+      "SAFETY_DO_NOT_OBSTRUCT",
+    ],
+    // Rumours and fears are not agents at the door.
+    [
+      "A mom at our school heard that ICE is going into classrooms and wants to know her rights",
+      { requester: "none", request: "rights-referral" },
+      "RIGHTS_REFERRAL",
+    ],
+    // "Help with immigration" is the topic, not the agency.
+    [
+      "a man at the job center wants free help with immigration papers for his wife, where do I send him",
+      { requester: "none", request: "rights-referral" },
+      "RIGHTS_REFERRAL",
+    ],
+    // After a detention, a child "came in" is not the agents coming in.
+    [
+      "A third grader's father was detained by ICE yesterday and she came in late today very upset. What can the school do?",
+      { request: "general" },
+      "UNCOVERED_ESCALATE",
+    ],
+    // A phone contact named "ICE Mom" is not the agency.
+    ["patient is unconscious, his phone has a contact called ICE Mom, can we call her", {}, "OUT_OF_SCOPE"],
+  ]);
+});
+
 describe("language and reading", () => {
   it("marks Spanish questions as Spanish", () => {
     expect(ask("La migra está en la puerta de la escuela y quieren entrar sin orden judicial.").language).toBe("es");
