@@ -672,6 +672,75 @@ describe("patterns once missed in dev-field, in new words", () => {
   ]);
 });
 
+describe("patterns once missed in dev-voices, in new words", () => {
+  check([
+    [
+      "sgt here, ICE asking for a ride for their detainee to Varick St",
+      { role: "nypd", request: "assistance" },
+      "NYPD_ASSIST_DUTY_CHIEF",
+    ],
+    [
+      "migra at the skool front door, no warant",
+      { place: "school", request: "entry" },
+      "ENTRY_DENY_WITHOUT_JUDICIAL_WARRANT",
+    ],
+    ["need a free immig lawyer for a client, where", { request: "rights-referral" }, "RIGHTS_REFERRAL"],
+    [
+      "two ICE cars parked across the street from the senior center all morning",
+      { place: "street-or-public-space" },
+      "UNCOVERED_ESCALATE",
+    ],
+    [
+      "un agente de ICE llamó a la oficina de la escuela preguntando si una alumna todavía viene y a qué hora sale",
+      { request: "information" },
+      "INFO_DO_NOT_DISCLOSE",
+    ],
+    [
+      "trabajo en sanidad, los de ICE quieren que paremos la barredora frente a un edificio mientras arrestan a alguien",
+      { role: "other-agency", request: "assistance" },
+      "ASSIST_NO_VOLUNTARY_COOPERATION",
+    ],
+    [
+      "soy oficial de correccion, ICE quiere que retengamos a un preso 24 horas mas despues de la fianza",
+      { request: "detainer" },
+      "DETAINER_LIMITED",
+    ],
+    [
+      "policía aquí, ICE pide ayuda porque un hombre armado se les escapó y hay gente en peligro en la avenida",
+      { role: "nypd", request: "assistance", pressure: "emergency" },
+      "NYPD_ASSIST_EMERGENCY",
+    ],
+    [
+      "I'm a lieutenant. A federal car carrying an ICE prisoner is burning on the FDR and ICE asks for our help",
+      { request: "assistance", pressure: "emergency" },
+      "NYPD_ASSIST_EMERGENCY",
+    ],
+    [
+      "en la recepción del refugio uno de la migra me agarró del brazo y se metió a los cuartos",
+      { pressure: "force-or-threat", request: "entry" },
+      "SAFETY_DO_NOT_OBSTRUCT",
+    ],
+    // Being asked to walk agents upstairs is about their entry, not help on an operation.
+    [
+      "ICE is in the clinic lobby with an ICE form and security wants to know whether to escort the agents upstairs",
+      { request: "entry" },
+      "ENTRY_DENY_WITHOUT_JUDICIAL_WARRANT",
+    ],
+    // Asked to send records is a request for information, not help.
+    [
+      "a letter from ICE asks us to send the client's case file and home address to their office",
+      { request: "information" },
+      "INFO_DO_NOT_DISCLOSE",
+    ],
+    // "Come up I-95" is a highway, not agents coming upstairs.
+    [
+      "our detectives sit on a DEA task force on fentanyl coming up I-95; can they stay on it?",
+      { request: "task-force" },
+      "TASK_FORCE_PERMITTED",
+    ],
+  ]);
+});
+
 describe("language and reading", () => {
   it("marks Spanish questions as Spanish", () => {
     expect(ask("La migra está en la puerta de la escuela y quieren entrar sin orden judicial.").language).toBe("es");
