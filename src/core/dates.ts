@@ -103,8 +103,9 @@ function spokenNumber(words: string): number | undefined {
   return total;
 }
 
-/** Birth dates and the like are not the date a question is about. */
-const NOT_AN_AS_OF = /(?:born|birth|dob|d\.o\.b|nacid[oa]|nacimiento)\W*(?:\w+\W+){0,3}$/;
+/** Birth dates, convictions and the like are not the date a question is about. */
+const NOT_AN_AS_OF =
+  /(?:born|birth|dob|d\.o\.b|nacid[oa]|nacimiento|convicted|conviction|sentenced|pled|pleaded|condenad[oa]|sentenciad[oa])\W*(?:\w+\W+){0,3}$/;
 
 /**
  * The first date a question names, if any. A bare year reads as July 1 of that year, a

@@ -116,7 +116,7 @@ const WEATHER =
 const DENIED_AGENCY = /(?:^| )(?:not|no|never|nobody|nunca|ni)(?: (?:from|with|really|even|actually|the|a|an|any))? $/;
 
 const FEAR_OF =
-  /(?:afraid of|scared of|fear of|fears|(?:has |have |had |is |s )?heard (?:that )?|(?:is |are )?worri(?:ed|es) (?:that )?|miedo (?:a |de )?|rumou?rs? (?:that |about )?|what to (?:do|say) if|what (?:she|he|they|i|we) (?:has|have|should|needs?) to (?:say|do) if|que (?:hacer|decir) si|in case|(?:rights|derechos) (?:are |son )?(?:if|si|when|cuando))\s*(?:the |la )?$/;
+  /(?:afraid of|scared of|fear of|fears|(?:has|have|need|needs|do|does) (?:\w+ )?to (?:answer|talk to|speak to|show (?:\w+ )?(?:papers|id) to)|(?:has |have |had |is |s )?heard (?:that )?|(?:is |are )?worri(?:ed|es) (?:that )?|miedo (?:a |de )?|rumou?rs? (?:that |about )?|what to (?:do|say) if|what (?:she|he|they|i|we) (?:has|have|should|needs?) to (?:say|do) if|que (?:hacer|decir) si|in case|(?:rights|derechos) (?:are |son )?(?:if|si|when|cuando))\s*(?:the |la )?$/;
 
 /** Immigration agents the asker only imagines or fears ("what should she say if ICE stops her?"). */
 function imaginedImmigration(m: Matcher): boolean {

@@ -741,6 +741,73 @@ describe("patterns once missed in dev-voices, in new words", () => {
   ]);
 });
 
+describe("patterns once missed in holdout-8, in new words", () => {
+  check([
+    [
+      "ICE quiere que dos de nuestros inspectores trabajen bajo la supervisión de ICE todo el verano",
+      { request: "agreement" },
+      "AGREEMENT_PROHIBITED",
+    ],
+    [
+      "our squad's detective sits on an FBI gang strike force, does that have to end?",
+      { request: "task-force" },
+      "TASK_FORCE_PERMITTED",
+    ],
+    [
+      "at the ambulance bay entrance of the ER, ICE told our guard to step aside or he goes out in cuffs, they want into the ward",
+      { pressure: "force-or-threat", request: "entry" },
+      "SAFETY_DO_NOT_OBSTRUCT",
+    ],
+    [
+      "oficial del 75 aquí, ICE quiere que paremos una camioneta en el Belt para arrestar al chofer",
+      { role: "nypd", request: "assistance" },
+      "NYPD_ASSIST_DUTY_CHIEF",
+    ],
+    [
+      "In 2019 our captain lent two cops to ICE for a pickup without telling anyone. What was required then?",
+      { request: "assistance" },
+      "NYPD_ASSIST_DUTY_CHIEF",
+    ],
+    [
+      "soy enfermera, ICE quiere que amarremos al paciente hasta q lleguen sus agentes",
+      { request: "assistance" },
+      "ASSIST_NO_VOLUNTARY_COOPERATION",
+    ],
+    [
+      "man at the school front desk says he is ICE and asks: is a girl named Ana enrolled here?",
+      { request: "information" },
+      "INFO_DO_NOT_DISCLOSE",
+    ],
+    [
+      "two guys flashing badges, no agency named, want up to the staff floors of the borough office, no warrant",
+      { requester: "unknown-law-enforcement", request: "entry" },
+      "ENTRY_DENY_WITHOUT_JUDICIAL_WARRANT",
+    ],
+    [
+      "front office at P S one forty: I C E agents at the door, no warrant, they say a kid's uncle is inside",
+      { place: "school", request: "entry" },
+      "ENTRY_DENY_WITHOUT_JUDICIAL_WARRANT",
+    ],
+    // A conviction's year is not the date the question is about.
+    [
+      "ICE is at the jail intake right now demanding we hand over an inmate at release; he was convicted of robbery in 2014",
+      { request: "detainer" },
+      "DETAINER_LIMITED",
+    ],
+    // "A dad who works in the kitchen" describes him; it is not a request for who works there.
+    [
+      "ICE came to our school yesterday with an ICE form looking for a parent who works in the kitchen, and wanted to go up to the second floor",
+      { request: "entry" },
+      "ENTRY_DENY_WITHOUT_JUDICIAL_WARRANT",
+    ],
+    [
+      "a client asked me if she has to talk to ICE if they knock on her apartment door, where do I send her",
+      { request: "rights-referral" },
+      "RIGHTS_REFERRAL",
+    ],
+  ]);
+});
+
 describe("language and reading", () => {
   it("marks Spanish questions as Spanish", () => {
     expect(ask("La migra está en la puerta de la escuela y quieren entrar sin orden judicial.").language).toBe("es");
