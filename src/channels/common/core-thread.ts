@@ -146,11 +146,16 @@ export class CoreThread implements Asker {
     this.#stopped = true;
     clearInterval(this.#sweeper);
     clearTimeout(this.#respawnTimer);
+    await this.#detach()?.terminate();
+  }
+
+  /** Stops sending to the current worker and answers here what it still had; returns it. */
+  #detach(): Worker | undefined {
     const worker = this.#worker;
     this.#worker = undefined;
     this.#ready = false;
     this.#answerAllHere();
-    await worker?.terminate();
+    return worker;
   }
 
   #answerHere(pending: Pending): void {
@@ -211,10 +216,8 @@ export class CoreThread implements Asker {
       worker.on("exit", () => {
         settleStart();
         if (this.#worker !== worker) return;
-        this.#worker = undefined;
-        this.#ready = false;
-        this.#answerAllHere();
-        if (!this.#stopped) this.#scheduleRespawn();
+        this.#detach();
+        this.#scheduleRespawn();
       });
     });
   }
@@ -260,10 +263,7 @@ export class CoreThread implements Asker {
     setImmediate(() => {
       if (this.#worker !== worker || !this.#pending.has(oldestId)) return;
       this.#onProblem(`the core's worker thread did not answer within ${this.#timeoutMs} ms; replacing it`);
-      this.#worker = undefined;
-      this.#ready = false;
-      this.#answerAllHere();
-      void worker?.terminate();
+      void this.#detach()?.terminate();
       this.#scheduleRespawn();
     });
   }
